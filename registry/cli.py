@@ -1,0 +1,169 @@
+"""The ``registry`` command: a thin click layer over the services (via Flask's app context)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from registry import __version__
+from registry.app import create_app, get_registry
+from registry.errors import RegistryError
+from registry.plugins import describe_plugins
+from registry.schema import missing_fields
+
+#: Exit code of an import that rejected at least one document (nothing of it stored).
+EXIT_REJECTED = 2
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="registry")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """The good-practice registry: import, show, search and serve practices.
+
+    Configured by environment variables: REGISTRY_DATABASE_URL, REGISTRY_INSTANCE_DIR,
+    REGISTRY_INDEX_DIR, REGISTRY_BLOCK_PLUGINS, REGISTRY_MAX_DOCUMENT_BYTES.
+    """
+    ctx.with_resource(create_app().app_context())
+
+
+@main.command()
+def init() -> None:
+    """Create the database and the search index (or upgrade them)."""
+    registry = get_registry()
+    registry.init()
+    click.echo(f"database ready: {registry.db.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"search index: {registry.config.search_dir}")
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "format_name", help="Skip detection and use this importer.")
+@click.option("--dry-run", is_flag=True, help="Parse and validate, store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as contract-v1 JSON.")
+def import_(paths: tuple[Path, ...], format_name: str | None, dry_run: bool,
+            as_json: bool) -> None:
+    """Import documents or folders of documents. Exit 2 if any document was rejected."""
+    registry = get_registry()
+    if not dry_run:
+        registry.init()
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+    with tqdm(desc="importing", unit="doc", file=sys.stderr, disable=None, leave=False) as bar:
+        results = registry.imports.import_paths(
+            paths, format_name=format_name, dry_run=dry_run, on_result=lambda _: bar.update())
+    for result in results:
+        if result.status == "rejected":
+            click.echo(f"rejected: {result.reason}", err=True)
+    counts = Counter(r.status for r in results)
+    summary = ", ".join(f"{counts[s]} {s}" for s in
+                        ("parsed", "imported", "unchanged", "new revision", "rejected") if counts[s])
+    if as_json:
+        _echo_json([record for r in results for record in r.records])
+    else:
+        for result in results:
+            if result.status != "rejected":
+                click.echo(f"{result.status}: {result.path} ({result.format}) -> "
+                           f"{', '.join(result.practice_ids) or 'not stored'}")
+    click.echo(f"{len(results)} document(s): {summary}", err=as_json)
+    if counts["rejected"]:
+        sys.exit(EXIT_REJECTED)
+
+
+@main.command()
+@click.argument("practice_id")
+@click.option("--revision", type=int, help="Show an earlier revision.")
+@click.option("--json", "as_json", is_flag=True, help="Print the contract-v1 JSON.")
+def show(practice_id: str, revision: int | None, as_json: bool) -> None:
+    """Show one practice and the fields its source left empty."""
+    registry = get_registry()
+    try:
+        record = registry.practices.get(practice_id, revision)
+    except RegistryError as exc:
+        raise click.ClickException(exc.message) from exc
+    if as_json:
+        _echo_json(record)
+        return
+    title = next(iter(record["title"].values()))
+    click.echo(f"{record['id']}  revision {record['revision']}  [{record['language']}]")
+    click.echo(title)
+    for key, value in record.items():
+        if key in ("id", "revision", "title", "schema") or value in (None, [], {}, ""):
+            continue
+        click.echo(f"  {key}: {json.dumps(value, ensure_ascii=False, default=str)[:300]}")
+    gaps = missing_fields(record)
+    click.echo(f"missing: {', '.join(gaps) if gaps else 'nothing'}")
+
+
+@main.command()
+@click.argument("query", default="")
+@click.option("--lang", help="Only practices whose source is in this language.")
+@click.option("--country", multiple=True, help="ISO 3166-1 alpha-2 code; repeatable.")
+@click.option("--tag", multiple=True, help="SCHEME:CODE, e.g. venice_declaration:V.D.03.")
+@click.option("--page", default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def search(query: str, lang: str | None, country: tuple[str, ...], tag: tuple[str, ...],
+           page: int, as_json: bool) -> None:
+    """Search practices."""
+    filters = {"country": list(country), "tag": list(tag), "language": [lang] if lang else []}
+    results = get_registry().search.query(query, filters=filters, page=page)
+    if as_json:
+        _echo_json({"query": results.query, "total": results.total, "page": results.page,
+                    "hits": [h.__dict__ for h in results.hits]})
+        return
+    click.echo(f"{results.total} practice(s)")
+    for hit in results.hits:
+        click.echo(f"{hit.id}  {hit.title}")
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the search index from the database."""
+    registry = get_registry()
+    registry.search.clear()
+    batch: list[dict] = []
+    with tqdm(total=registry.practices.count(), desc="reindexing", unit="practice",
+              file=sys.stderr, disable=None) as bar:
+        for record in registry.practices.iter_all():
+            batch.append(record)
+            if len(batch) == 500:
+                registry.search.index(batch)
+                bar.update(len(batch))
+                batch = []
+        registry.search.index(batch)
+        bar.update(len(batch))
+    click.echo(f"indexed {registry.practices.count()} practice(s)")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+def plugins(as_json: bool) -> None:
+    """List loaded plugins, their versions and the hooks they implement."""
+    described = describe_plugins(get_registry().pm)
+    if as_json:
+        _echo_json(described)
+        return
+    for plugin in described:
+        version = f"{plugin['package']} {plugin['version']}" if plugin["package"] else "local"
+        click.echo(f"{plugin['name']:<20} {version:<32} {', '.join(plugin['hooks'])}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Serve the site and the API."""
+    from flask import current_app
+
+    get_registry().init()
+    current_app.run(host=host, port=port, threaded=True)

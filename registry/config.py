@@ -1,0 +1,52 @@
+"""Settings, read from environment variables with defaults that work out of the box."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Upper bound of one source document; larger files are rejected before they are read whole.
+DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where the registry keeps its data and which plugins it loads.
+
+    ``REGISTRY_INSTANCE_DIR``   folder for the default SQLite file and index (``./instance``)
+    ``REGISTRY_DATABASE_URL``   SQLAlchemy URL; ``postgresql+psycopg://...`` for PostgreSQL
+    ``REGISTRY_INDEX_DIR``      whoosh index folder (``<instance>/index``)
+    ``REGISTRY_BLOCK_PLUGINS``  comma-separated plugin names not to load
+    ``REGISTRY_MAX_DOCUMENT_BYTES``  largest accepted source document (5 MiB)
+    """
+
+    instance_dir: Path = field(default_factory=lambda: Path("instance"))
+    database_url: str | None = None
+    index_dir: Path | None = None
+    blocked_plugins: frozenset[str] = frozenset()
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+    secret_key: str = "dev-only-not-secret"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.instance_dir / 'registry.db').resolve()}"
+
+    @property
+    def search_dir(self) -> Path:
+        return self.index_dir or self.instance_dir / "index"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        blocked = {n.strip() for n in env.get("REGISTRY_BLOCK_PLUGINS", "").split(",") if n.strip()}
+        return cls(
+            instance_dir=Path(env.get("REGISTRY_INSTANCE_DIR", "instance")),
+            database_url=env.get("REGISTRY_DATABASE_URL") or None,
+            index_dir=Path(env["REGISTRY_INDEX_DIR"]) if env.get("REGISTRY_INDEX_DIR") else None,
+            blocked_plugins=frozenset(blocked),
+            max_document_bytes=int(
+                env.get("REGISTRY_MAX_DOCUMENT_BYTES", DEFAULT_MAX_DOCUMENT_BYTES)
+            ),
+            secret_key=env.get("REGISTRY_SECRET_KEY", "dev-only-not-secret"),
+        )

@@ -1,0 +1,44 @@
+"""The service layer: the only code that writes. Views and the CLI call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pluggy
+
+from registry.config import Config
+from registry.db import Database
+from registry.plugins import build_plugin_manager
+from registry.search import SearchIndex
+from registry.search.whoosh_backend import WhooshIndex
+from registry.services.imports import ImportService
+from registry.services.practices import PracticeService
+
+
+@dataclass
+class Registry:
+    """Everything one running registry holds: config, database, plugins, index and services."""
+
+    config: Config
+    db: Database
+    pm: pluggy.PluginManager
+    search: SearchIndex
+    practices: PracticeService
+    imports: ImportService
+
+    @classmethod
+    def from_config(cls, config: Config, extra_plugins: tuple = ()) -> Registry:
+        db = Database(config.db_url)
+        pm = build_plugin_manager(config.blocked_plugins, extra_plugins)
+        search = WhooshIndex(config.search_dir)
+        practices = PracticeService(db, pm, search)
+        importers = [imp for batch in pm.hook.registry_importers() for imp in batch]
+        imports = ImportService(practices, importers, config.max_document_bytes)
+        return cls(config, db, pm, search, practices, imports)
+
+    def init(self) -> None:
+        """Create or upgrade the database schema (the index creates itself)."""
+        self.db.upgrade()
+
+    def close(self) -> None:
+        self.db.dispose()

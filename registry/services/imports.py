@@ -1,0 +1,174 @@
+"""Importing source documents: read safely, pick the importer, parse, hand to the practice service.
+
+Each document is all or nothing: a document that cannot be read, recognised, parsed or
+validated is rejected with one line that names the file (and the field), and nothing of it
+is stored. Re-importing the same document changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from pathlib import Path
+from typing import Literal
+
+from registry.errors import DocumentRejected, RegistryError
+from registry.importers import Importer, Source
+from registry.services.practices import IncomingDocument, PracticeService
+
+#: A best importer below this confidence means "not a format we know".
+MIN_CONFIDENCE = 0.5
+
+DocumentStatus = Literal["imported", "unchanged", "new revision", "rejected", "parsed"]
+
+
+@dataclass
+class DocumentResult:
+    """What happened to one document, for the summary and ``--json``."""
+
+    path: str
+    status: DocumentStatus
+    format: str | None = None
+    practice_ids: list[str] = dataclass_field(default_factory=list)
+    reason: str | None = None
+    field: str | None = None
+    records: list[dict] = dataclass_field(default_factory=list)
+
+    def as_dict(self, *, with_records: bool = False) -> dict:
+        data = {"path": self.path, "status": self.status, "format": self.format,
+                "practice_ids": self.practice_ids, "reason": self.reason, "field": self.field}
+        if with_records:
+            data["records"] = self.records
+        return data
+
+
+class ImportService:
+    def __init__(
+        self, practices: PracticeService, importers: list[Importer], max_bytes: int
+    ) -> None:
+        self.practices = practices
+        self.importers = {importer.name: importer for importer in importers}
+        self.max_bytes = max_bytes
+
+    def read(self, path: Path) -> tuple[str, bytes]:
+        """The document's text, refusing what is too large, empty, binary or not UTF-8."""
+        if not path.is_file():
+            raise DocumentRejected(f"{path}: not a file")
+        size = path.stat().st_size
+        if size > self.max_bytes:
+            raise DocumentRejected(
+                f"{path}: {size / 1_048_576:.1f} MiB is larger than the "
+                f"{self.max_bytes / 1_048_576:.1f} MiB limit (REGISTRY_MAX_DOCUMENT_BYTES)"
+            )
+        content = path.read_bytes()
+        return decode_document(content, str(path)), content
+
+    def detect(self, text: str, name: str, format_name: str | None = None) -> Importer:
+        """The importer for ``text``: the one asked for, or the most confident sniffer."""
+        if format_name:
+            if format_name not in self.importers:
+                known = ", ".join(sorted(self.importers))
+                raise DocumentRejected(f"{name}: unknown format {format_name!r} (known: {known})")
+            return self.importers[format_name]
+        scored = sorted(((imp.sniff(text), imp.name) for imp in self.importers.values()),
+                        reverse=True)
+        if not scored or scored[0][0] < MIN_CONFIDENCE:
+            best = f" (closest: {scored[0][1]} at {scored[0][0]:.2f})" if scored else ""
+            raise DocumentRejected(f"{name}: not a document in any known format{best}")
+        return self.importers[scored[0][1]]
+
+    def parse(self, text: str, name: str, sha256: str, format_name: str | None = None
+              ) -> tuple[Importer, list[dict]]:
+        """Parse and validate every record of a document, without storing anything."""
+        importer = self.detect(text, name, format_name)
+        try:
+            records = importer.parse(text, Source(name=name, sha256=sha256))
+        except DocumentRejected as exc:
+            where = f" (field {exc.field})" if exc.field else ""
+            raise DocumentRejected(f"{name}{where}: {exc.message}", field=exc.field) from exc
+        if not records:
+            raise DocumentRejected(f"{name}: the {importer.name} importer found no practice in it")
+        for record in records:
+            record.setdefault("provenance", {}).update(
+                sha256=sha256, parser_version=importer.version, format=importer.name)
+        prepared = []
+        for record in records:
+            try:
+                prepared.append(self.practices.prepare(record))
+            except RegistryError as exc:
+                first = next(iter(exc.fields), None)
+                raise DocumentRejected(f"{name}: {exc.message}", field=first) from exc
+        return importer, prepared
+
+    def import_document(self, path: Path, *, format_name: str | None = None,
+                        dry_run: bool = False, index: bool = True) -> DocumentResult:
+        """Import one document; a rejection is a result, not an exception."""
+        try:
+            text, content = self.read(path)
+            sha256 = hashlib.sha256(content).hexdigest()
+            importer, records = self.parse(text, path.name, sha256, format_name)
+            if dry_run:
+                stamp = dt.datetime.now(dt.UTC).isoformat()
+                for record in records:
+                    record["provenance"]["imported_at"] = stamp
+                return DocumentResult(str(path), "parsed", importer.name, records=records)
+            outcomes = self.practices.store(
+                records, document=IncomingDocument(path.name, importer.name, sha256, content),
+                index=index)
+        except DocumentRejected as exc:
+            return DocumentResult(str(path), "rejected", reason=exc.message, field=exc.field)
+        statuses = {o.status for o in outcomes}
+        status: DocumentStatus = ("imported" if "created" in statuses
+                                  else "new revision" if "revised" in statuses else "unchanged")
+        return DocumentResult(str(path), status, importer.name,
+                              [o.practice_id for o in outcomes],
+                              records=[o.record for o in outcomes])
+
+    def import_paths(
+        self, paths: Iterable[Path], *, format_name: str | None = None, dry_run: bool = False,
+        on_result: Callable[[DocumentResult], None] | None = None,
+    ) -> list[DocumentResult]:
+        """Import documents and folders of documents; index the stored records once at the end."""
+        results = []
+        for path in expand_paths(paths):
+            result = self.import_document(path, format_name=format_name, dry_run=dry_run,
+                                          index=False)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        changed = [r for res in results if res.status in ("imported", "new revision")
+                   for r in res.records]
+        if changed:
+            self.practices.search.index(changed)
+        return results
+
+
+def decode_document(content: bytes, name: str) -> str:
+    """UTF-8 text, normalised (NFC, ``\\n`` line ends, no BOM), or a rejection that says why."""
+    if not content.strip():
+        raise DocumentRejected(f"{name}: the file is empty")
+    if b"\x00" in content[:8192]:
+        raise DocumentRejected(f"{name}: binary content, expected a UTF-8 text document")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentRejected(
+            f"{name}: not UTF-8 text (byte 0x{content[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8 and import again"
+        ) from exc
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, and the visible files inside folders, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*")
+                              if p.is_file() and not any(part.startswith(".")
+                                                         for part in p.relative_to(path).parts))
+        else:
+            yield path

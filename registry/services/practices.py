@@ -1,0 +1,305 @@
+"""The practice service: the only code that writes practices and their revisions.
+
+Every save runs the same steps: validate against the contract → ``registry_validate_record``
+→ ``registry_enrich_record`` → one transaction → index and ``registry_record_saved`` after
+the commit. A failure before the commit writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import pluggy
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from registry.db import Database
+from registry.errors import NotFound, RecordInvalid, StaleVersion
+from registry.models import Practice, Revision, SourceDocument, utcnow
+from registry.schema import GoodPractice, flatten_errors
+from registry.search import SearchIndex
+
+SaveStatus = Literal["created", "revised", "unchanged"]
+
+_CONTRACT = GoodPractice()
+
+
+@dataclass(frozen=True)
+class IncomingDocument:
+    """The source document a batch of records was parsed from, stored with them."""
+
+    filename: str
+    format: str
+    sha256: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    practice_id: str
+    revision: int
+    status: SaveStatus
+    record: dict
+
+
+def practice_id_for(format_name: str, source_id: str) -> str:
+    """A stable id: the same source always maps to the same practice."""
+    digest = hashlib.sha256(f"{format_name}\x1f{source_id}".encode()).hexdigest()
+    return f"gp-{digest[:12]}"
+
+
+def content_hash(record: dict) -> str:
+    """Hash of what a record says, leaving out when and as what it was stored."""
+    provenance = {k: v for k, v in record["provenance"].items() if k != "imported_at"}
+    body = {k: v for k, v in record.items() if k not in ("id", "revision", "provenance")}
+    canonical = json.dumps({**body, "provenance": provenance}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PracticeService:
+    def __init__(self, db: Database, pm: pluggy.PluginManager, search: SearchIndex) -> None:
+        self.db = db
+        self.pm = pm
+        self.search = search
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def prepare(self, record: dict) -> dict:
+        """Validate, run the validate and enrich hooks, and return the record as it would be stored.
+
+        Raises ``RecordInvalid`` with field paths and reasons. Writes nothing (``--dry-run``).
+        """
+        try:
+            loaded = _CONTRACT.load(record)
+        except ValidationError as exc:
+            raise RecordInvalid(_summary(flatten_errors(exc.messages)),
+                                fields=flatten_errors(exc.messages)) from exc
+        data = _CONTRACT.dump(loaded)
+        problems = [p for problems in self.pm.hook.registry_validate_record(record=data)
+                    for p in problems or ()]
+        if problems:
+            raise RecordInvalid("; ".join(problems), fields={"_record": problems})
+        declared = [tag for tag in data["tags"] if not tag.get("derived")]
+        derived = [tag for tags in self.pm.hook.registry_enrich_record(record=data)
+                   for tag in tags or ()]
+        data["tags"] = declared + [{**tag, "derived": True} for tag in derived]
+        try:
+            return _CONTRACT.dump(_CONTRACT.load(data))
+        except ValidationError as exc:
+            raise RecordInvalid("a plugin derived an invalid tag: "
+                                + _summary(flatten_errors(exc.messages)),
+                                fields=flatten_errors(exc.messages)) from exc
+
+    def save_records(
+        self,
+        records: Iterable[dict],
+        *,
+        document: IncomingDocument | None = None,
+        reason: str = "import",
+        index: bool = True,
+    ) -> list[SaveOutcome]:
+        """Store the records of one document in one transaction (all or nothing).
+
+        A record whose source (format + source id) is known becomes a new revision of that
+        practice when its content changed, and is left alone when it did not.
+        """
+        return self.store([self.prepare(record) for record in records],
+                          document=document, reason=reason, index=index)
+
+    def store(
+        self,
+        prepared: list[dict],
+        *,
+        document: IncomingDocument | None = None,
+        reason: str = "import",
+        index: bool = True,
+    ) -> list[SaveOutcome]:
+        """Store records that ``prepare`` already returned, in one transaction."""
+        outcomes: list[SaveOutcome] = []
+        with self.db.session() as session, session.begin():
+            document_id = self._store_document(session, document) if document else None
+            for record in prepared:
+                outcomes.append(self._store(session, record, document_id, reason))
+        self._after_commit(outcomes, index=index)
+        return outcomes
+
+    def update(self, practice_id: str, record: dict, *, expected_version: int) -> SaveOutcome:
+        """An edit: a new revision, accepted only if it was based on the current version."""
+        with self.db.session() as session:
+            practice = session.get(Practice, practice_id)
+            if practice is None:
+                raise NotFound(f"no practice {practice_id}")
+            provenance = session.scalars(
+                select(Revision.record).where(Revision.practice_id == practice_id)
+                .order_by(Revision.number.desc()).limit(1)
+            ).one()["provenance"]
+        prepared = self.prepare({**record, "provenance": record.get("provenance") or provenance})
+        with self.db.session() as session, session.begin():
+            practice = session.get(Practice, practice_id)
+            if practice.version != expected_version:
+                raise StaleVersion(
+                    f"practice {practice_id} is at version {practice.version}, "
+                    f"the edit was based on version {expected_version}",
+                    fields={"version": [str(practice.version)]},
+                )
+            prepared["provenance"].update(format=practice.format, source_id=practice.source_id)
+            outcome = self._store(session, prepared, None, "edit")
+        self._after_commit([outcome])
+        return outcome
+
+    def delete(self, practice_id: str) -> None:
+        with self.db.session() as session, session.begin():
+            practice = session.get(Practice, practice_id)
+            if practice is None:
+                raise NotFound(f"no practice {practice_id}")
+            session.delete(practice)
+        self.search.delete([practice_id])
+
+    def _store_document(self, session: Session, document: IncomingDocument) -> int:
+        existing = session.scalar(
+            select(SourceDocument.id).where(SourceDocument.sha256 == document.sha256)
+        )
+        if existing is not None:
+            return existing
+        row = SourceDocument(
+            sha256=document.sha256, filename=document.filename, format=document.format,
+            size=len(document.content), content=document.content,
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+    def _store(
+        self, session: Session, record: dict, document_id: int | None, reason: str
+    ) -> SaveOutcome:
+        provenance = record["provenance"]
+        practice_id = practice_id_for(provenance["format"], provenance["source_id"])
+        record["id"] = practice_id
+        digest = content_hash(record)
+        practice = session.get(Practice, practice_id, with_for_update=True)
+        if practice is not None:
+            current = session.scalar(
+                select(Revision).where(Revision.practice_id == practice_id,
+                                       Revision.number == practice.version)
+            )
+            if current.content_hash == digest:
+                return SaveOutcome(practice_id, practice.version, "unchanged",
+                                   _with_revision(current.record, practice.version))
+        now = utcnow()
+        record["provenance"]["imported_at"] = now.isoformat()
+        status: SaveStatus = "created" if practice is None else "revised"
+        if practice is None:
+            practice = Practice(id=practice_id, format=provenance["format"],
+                                source_id=provenance["source_id"], version=1, created_at=now)
+            session.add(practice)
+        else:
+            practice.version += 1
+        practice.title = _first_text(record["title"])
+        practice.language = record["language"]
+        practice.country = (record.get("jurisdiction") or {}).get("country")
+        practice.updated_at = now
+        session.add(Revision(practice_id=practice_id, number=practice.version, record=record,
+                             content_hash=digest, reason=reason,
+                             source_document_id=document_id, created_at=now))
+        session.flush()
+        return SaveOutcome(practice_id, practice.version, status,
+                           _with_revision(record, practice.version))
+
+    def _after_commit(self, outcomes: list[SaveOutcome], *, index: bool = True) -> None:
+        changed = [o for o in outcomes if o.status != "unchanged"]
+        if index and changed:
+            self.search.index([o.record for o in changed])
+        for outcome in changed:
+            self.pm.hook.registry_record_saved(record=outcome.record, revision=outcome.revision)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, practice_id: str, revision: int | None = None) -> dict:
+        """The current record of a practice, or one of its earlier revisions."""
+        with self.db.session() as session:
+            practice = session.get(Practice, practice_id)
+            if practice is None:
+                raise NotFound(f"no practice {practice_id}")
+            number = revision or practice.version
+            stored = session.scalar(select(Revision.record).where(
+                Revision.practice_id == practice_id, Revision.number == number))
+            if stored is None:
+                raise NotFound(f"practice {practice_id} has no revision {number}")
+            return _with_revision(stored, number)
+
+    def revisions(self, practice_id: str) -> list[dict]:
+        with self.db.session() as session:
+            rows = session.execute(
+                select(Revision.number, Revision.reason, Revision.created_at,
+                       Revision.content_hash)
+                .where(Revision.practice_id == practice_id).order_by(Revision.number)
+            ).all()
+        if not rows:
+            raise NotFound(f"no practice {practice_id}")
+        return [{"number": r.number, "reason": r.reason, "created_at": r.created_at.isoformat(),
+                 "content_hash": r.content_hash} for r in rows]
+
+    def list(self, *, page: int = 1, per_page: int = 20,
+             country: str | None = None) -> tuple[list[dict], int]:
+        """Current records, newest first, one page at a time, with the total count."""
+        with self.db.session() as session:
+            where = [Practice.country == country] if country else []
+            total = session.scalar(select(func.count()).select_from(Practice).where(*where))
+            rows = session.execute(
+                select(Revision.record, Practice.version)
+                .join(Practice, (Practice.id == Revision.practice_id)
+                      & (Practice.version == Revision.number))
+                .where(*where)
+                .order_by(Practice.updated_at.desc(), Practice.id)
+                .offset((page - 1) * per_page).limit(per_page)
+            ).all()
+        return [_with_revision(r.record, r.version) for r in rows], total
+
+    def iter_all(self, batch: int = 500) -> Iterable[dict]:
+        """Every current record, in batches (reindexing, exports)."""
+        page = 1
+        while True:
+            records, _ = self.list(page=page, per_page=batch)
+            yield from records
+            if len(records) < batch:
+                return
+            page += 1
+
+    def count(self) -> int:
+        with self.db.session() as session:
+            return session.scalar(select(func.count()).select_from(Practice))
+
+
+def _with_revision(record: dict, number: int) -> dict:
+    return {**record, "revision": number}
+
+
+def _first_text(text: dict) -> str:
+    return next((t for t in text.values() if t), "")
+
+
+def _summary(fields: dict[str, list[str]]) -> str:
+    return "; ".join(f"{path}: {' '.join(reasons)}" for path, reasons in fields.items())
+
+
+def public_view(record: dict) -> dict:
+    """The record as anonymous readers see it: no contact that is not marked public.
+
+    The raw source fields that carry a hidden contact's details are left out too.
+    """
+    hidden = [c for c in record.get("contacts") or [] if not c.get("public")]
+    if not hidden:
+        return record
+    secrets = {str(v).strip().lower() for c in hidden
+               for k, v in c.items() if k != "public" and v and str(v).strip()}
+    provenance = record.get("provenance") or {}
+    raw = {k: v for k, v in (provenance.get("raw") or {}).items()
+           if not any(s in str(v).lower() for s in secrets)}
+    return {**record,
+            "contacts": [c for c in record.get("contacts") or [] if c.get("public")],
+            "provenance": {**provenance, "raw": raw}}
