@@ -66,8 +66,8 @@ def import_(paths: tuple[Path, ...], format_name: str | None, dry_run: bool,
         if result.status == "rejected":
             click.echo(f"rejected: {result.reason}", err=True)
     counts = Counter(r.status for r in results)
-    summary = ", ".join(f"{counts[s]} {s}" for s in
-                        ("parsed", "imported", "unchanged", "new revision", "rejected") if counts[s])
+    order = ("parsed", "imported", "unchanged", "new revision", "rejected")
+    summary = ", ".join(f"{counts[s]} {s}" for s in order if counts[s])
     if as_json:
         _echo_json([record for r in results for record in r.records])
     else:

@@ -18,7 +18,7 @@ hookimpl = pluggy.HookimplMarker("registry")
 
 @hookspec
 def registry_importers() -> list[Any]:
-    """Importer objects: ``name``, ``version``, ``sniff(text) -> float``, ``parse(text, source)``."""
+    """Importer objects with ``name``, ``version``, ``sniff(text)`` and ``parse(text, source)``."""
 
 
 @hookspec

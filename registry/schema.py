@@ -55,7 +55,7 @@ def _check_currency(value: str) -> None:
 
 
 def PartialDate(**kwargs: Any) -> fields.String:  # noqa: N802 - reads like a field class
-    """An ISO 8601 date, partial where the source is partial: ``2024``, ``2024-01``, ``2024-01-31``."""
+    """An ISO 8601 date, partial where the source is: ``2024``, ``2024-01``, ``2024-01-31``."""
     return fields.String(
         validate=_check_partial_date,
         allow_none=True,

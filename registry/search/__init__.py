@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+import pluggy
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,32 @@ class SearchResults:
     page: int
     per_page: int
     hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchField:
+    """A field a plugin adds to the index: ``extract(record)`` gives its keyword values."""
+
+    name: str
+    extract: Callable[[dict], list[str]]
+    label: str = ""
+
+
+def collect_search_fields(pm: pluggy.PluginManager) -> list[SearchField]:
+    """The extra fields of every plugin's ``registry_search_fields`` hook, names checked."""
+    found: dict[str, SearchField] = {}
+    for plugin_fields in pm.hook.registry_search_fields():
+        for spec in plugin_fields or ():
+            name = spec["name"]
+            if not name.isidentifier() or name in BUILT_IN_FIELDS or name in found:
+                raise ValueError(f"search field {name!r} is invalid or already defined")
+            found[name] = SearchField(name, spec["extract"], spec.get("label", name))
+    return list(found.values())
+
+
+BUILT_IN_FIELDS = frozenset(
+    {"id", "title", "text", "language", "country", "format", "practice_type", "status", "tag"}
+)
 
 
 class SearchIndex(Protocol):
@@ -41,7 +70,7 @@ class SearchIndex(Protocol):
         """Practices matching ``text`` (all when empty), restricted by field filters."""
 
 
-def document_for(record: dict) -> dict[str, object]:
+def document_for(record: dict, extra_fields: list[SearchField] = ()) -> dict[str, object]:
     """The searchable view of a record: its texts in every language and its filter fields."""
     texts: list[str] = []
     for key in ("title", "summary", "description"):
@@ -54,8 +83,11 @@ def document_for(record: dict) -> dict[str, object]:
     texts.extend(s.get("name") or "" for s in record.get("stakeholders") or [])
     texts.extend(e.get("title") or "" for e in record.get("events") or [])
     jurisdiction = record.get("jurisdiction") or {}
-    texts.extend(filter(None, [jurisdiction.get("name"), (record.get("lead_entity") or {}).get("name")]))
+    lead_entity = record.get("lead_entity") or {}
+    texts.extend(filter(None, [jurisdiction.get("name"), lead_entity.get("name")]))
+    extra = {f.name: [str(v) for v in f.extract(record) or ()] for f in extra_fields}
     return {
+        **extra,
         "id": record["id"],
         "title": next((t for t in record["title"].values() if t), ""),
         "text": "\n".join(t for t in texts if t),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -46,6 +48,18 @@ class DocumentResult:
         return data
 
 
+class StageTimes(dict[str, float]):
+    """Seconds spent per import stage, summed over the documents (``make bench-import``)."""
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[stage] = self.get(stage, 0.0) + time.perf_counter() - started
+
+
 class ImportService:
     def __init__(
         self, practices: PracticeService, importers: list[Importer], max_bytes: int
@@ -53,6 +67,7 @@ class ImportService:
         self.practices = practices
         self.importers = {importer.name: importer for importer in importers}
         self.max_bytes = max_bytes
+        self.stage_times = StageTimes()
 
     def read(self, path: Path) -> tuple[str, bytes]:
         """The document's text, refusing what is too large, empty, binary or not UTF-8."""
@@ -84,9 +99,12 @@ class ImportService:
     def parse(self, text: str, name: str, sha256: str, format_name: str | None = None
               ) -> tuple[Importer, list[dict]]:
         """Parse and validate every record of a document, without storing anything."""
-        importer = self.detect(text, name, format_name)
+        timed = self.stage_times
+        with timed("detect"):
+            importer = self.detect(text, name, format_name)
         try:
-            records = importer.parse(text, Source(name=name, sha256=sha256))
+            with timed("parse"):
+                records = importer.parse(text, Source(name=name, sha256=sha256))
         except DocumentRejected as exc:
             where = f" (field {exc.field})" if exc.field else ""
             raise DocumentRejected(f"{name}{where}: {exc.message}", field=exc.field) from exc
@@ -96,29 +114,33 @@ class ImportService:
             record.setdefault("provenance", {}).update(
                 sha256=sha256, parser_version=importer.version, format=importer.name)
         prepared = []
-        for record in records:
-            try:
-                prepared.append(self.practices.prepare(record))
-            except RegistryError as exc:
-                first = next(iter(exc.fields), None)
-                raise DocumentRejected(f"{name}: {exc.message}", field=first) from exc
+        with timed("validate + hooks"):
+            for record in records:
+                try:
+                    prepared.append(self.practices.prepare(record))
+                except RegistryError as exc:
+                    first = next(iter(exc.fields), None)
+                    raise DocumentRejected(f"{name}: {exc.message}", field=first) from exc
         return importer, prepared
 
     def import_document(self, path: Path, *, format_name: str | None = None,
                         dry_run: bool = False, index: bool = True) -> DocumentResult:
         """Import one document; a rejection is a result, not an exception."""
+        timed = self.stage_times
         try:
-            text, content = self.read(path)
-            sha256 = hashlib.sha256(content).hexdigest()
+            with timed("read"):
+                text, content = self.read(path)
+                sha256 = hashlib.sha256(content).hexdigest()
             importer, records = self.parse(text, path.name, sha256, format_name)
             if dry_run:
                 stamp = dt.datetime.now(dt.UTC).isoformat()
                 for record in records:
                     record["provenance"]["imported_at"] = stamp
                 return DocumentResult(str(path), "parsed", importer.name, records=records)
-            outcomes = self.practices.store(
-                records, document=IncomingDocument(path.name, importer.name, sha256, content),
-                index=index)
+            with timed("store"):
+                outcomes = self.practices.store(
+                    records, document=IncomingDocument(path.name, importer.name, sha256, content),
+                    index=index)
         except DocumentRejected as exc:
             return DocumentResult(str(path), "rejected", reason=exc.message, field=exc.field)
         statuses = {o.status for o in outcomes}
@@ -143,7 +165,8 @@ class ImportService:
         changed = [r for res in results if res.status in ("imported", "new revision")
                    for r in res.records]
         if changed:
-            self.practices.search.index(changed)
+            with self.stage_times("index"):
+                self.practices.search.index(changed)
         return results
 
 

@@ -1,0 +1,49 @@
+# The two commands: `make run` (serve the seeds on http://127.0.0.1:5000) and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install lint schema bench bench-import postgres clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/registry init
+	$(BIN)/registry import seeds/*.txt
+	$(BIN)/registry serve --host $(HOST) --port $(PORT)
+
+# PostgreSQL is required by the storage tests; start the local cluster if it is down.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@pg_isready -h 127.0.0.1 -p 5432
+
+test: install postgres
+	@mkdir -p test-artifacts
+	$(BIN)/python -m pytest --junitxml=test-artifacts/junit.xml
+	$(BIN)/python tests/check_run.py test-artifacts/junit.xml
+
+lint: install
+	$(BIN)/ruff check .
+
+schema: install
+	$(BIN)/python -m registry.schema > schemas/good-practice-1.json
+
+bench: bench-import
+
+bench-import: install
+	$(BIN)/python benchmarks/bench_import.py
+
+clean:
+	rm -rf $(VENV) instance test-artifacts .pytest_cache

@@ -1,0 +1,69 @@
+"""The JSON API and the pages over imported seeds."""
+
+from __future__ import annotations
+
+from registry.schema import GoodPractice
+
+
+def _import_seeds(app, seed_paths):
+    app.extensions["registry"].imports.import_paths(seed_paths.values())
+
+
+def test_practice_list_and_record_are_contract_v1(app, client, seed_paths):
+    _import_seeds(app, seed_paths)
+    page = client.get("/api/practices?per_page=2").get_json()
+    assert page["total"] == 6 and len(page["items"]) == 2 and page["per_page"] == 2
+    practice_id = page["items"][0]["id"]
+    record = client.get(f"/api/practices/{practice_id}").get_json()
+    assert record["schema"] == "good-practice/1" and record["id"] == practice_id
+    GoodPractice().load({k: v for k, v in record.items() if k != "revision"})
+
+
+def test_contacts_never_reach_anonymous_readers(app, client, seed_paths):
+    _import_seeds(app, seed_paths)
+    registry = app.extensions["registry"]
+    venice = registry.search.query("Conecta con tu familia").hits[0].id
+    assert registry.practices.get(venice)["contacts"][0]["name"] == "Rocio Moreno"
+    for url in (f"/api/practices/{venice}", "/api/practices?per_page=50",
+                f"/practices/{venice}", "/"):
+        body = client.get(url).get_data(as_text=True)
+        assert "Rocio Moreno" not in body, url
+
+
+def test_unknown_practice_is_a_404_envelope(client):
+    response = client.get("/api/practices/gp-nothing")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": {"code": "not_found",
+                                             "message": "no practice gp-nothing",
+                                             "fields": {}}}
+
+
+def test_bad_query_arguments_are_a_422_envelope_naming_the_field(client):
+    response = client.get("/api/practices?per_page=1000")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "unprocessable_entity" and "per_page" in error["fields"]
+
+
+def test_openapi_document_lists_the_endpoints(client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert {"/api/practices", "/api/practices/{practice_id}", "/api/search"} <= set(spec["paths"])
+    assert "GoodPractice" in spec["components"]["schemas"]
+
+
+def test_pages_show_the_seed_practices(app, client, seed_paths):
+    _import_seeds(app, seed_paths)
+    listing = client.get("/").get_data(as_text=True)
+    assert "Femmes qui avancent vers le bien-être" in listing
+    registry = app.extensions["registry"]
+    jalisco = registry.search.query("Femmes bien-être").hits[0].id
+    page = client.get(f"/practices/{jalisco}").get_data(as_text=True)
+    assert "Jalisco" in page and "489" in page and "7,844,830" in page
+    assert client.get("/practices/gp-nothing").status_code == 404
+    assert "Medellín" in client.get("/?q=pobreza").get_data(as_text=True)
+
+
+def test_search_api_filters_by_country(app, client, seed_paths):
+    _import_seeds(app, seed_paths)
+    results = client.get("/api/search?q=familia&country=CO").get_json()
+    assert results["total"] == 1 and "pobreza" in results["hits"][0]["title"]

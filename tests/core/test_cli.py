@@ -1,0 +1,49 @@
+"""The ``registry`` command as a user runs it."""
+
+from __future__ import annotations
+
+import json
+
+from registry.cli import main
+
+
+def test_init_import_show_and_search(runner, cli_env, seed_paths):
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    result = runner.invoke(main, ["import", str(seed_paths["sdg_action"].parent)])
+    # the seeds folder also holds its README, which is no practice document
+    assert result.exit_code == 2
+    assert "README.md: not a document in any known format" in result.output
+    assert "6 document(s): 5 imported, 1 rejected" in result.output
+    again = runner.invoke(main, ["import", *map(str, seed_paths.values())])
+    assert again.exit_code == 0 and "5 document(s): 5 unchanged" in again.output
+
+    found = json.loads(runner.invoke(main, ["search", "Medellín", "--json"]).output)
+    assert found["total"] >= 1
+    practice_id = found["hits"][0]["id"]
+    shown = json.loads(runner.invoke(main, ["show", practice_id, "--json"]).output)
+    assert shown["id"] == practice_id and shown["revision"] == 1
+    text = runner.invoke(main, ["show", practice_id]).output
+    assert "pobreza" in text and text.splitlines()[-1].startswith("missing:")
+
+
+def test_show_unknown_id_fails_clearly(runner, cli_env):
+    runner.invoke(main, ["init"])
+    result = runner.invoke(main, ["show", "gp-000000000000"])
+    assert result.exit_code == 1 and "no practice gp-000000000000" in result.output
+
+
+def test_plugins_lists_importers_with_versions_and_hooks(runner, cli_env):
+    result = runner.invoke(main, ["plugins", "--json"])
+    plugins = {p["name"]: p for p in json.loads(result.output)}
+    assert plugins["oru_fogar"]["hooks"] == ["registry_importers"]
+    assert plugins["oru_fogar"]["version"] == "0.1.0"
+    text = runner.invoke(main, ["plugins"]).output
+    assert "venice_form" in text and "registry_importers" in text
+
+
+def test_reindex_rebuilds_the_index(runner, cli_env, seed_paths):
+    runner.invoke(main, ["import", *map(str, seed_paths.values())])
+    result = runner.invoke(main, ["reindex"])
+    assert result.exit_code == 0 and "indexed 6 practice(s)" in result.output
+    found = json.loads(runner.invoke(main, ["search", "foster care", "--json"]).output)
+    assert found["total"] >= 2

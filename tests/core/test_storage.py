@@ -1,0 +1,187 @@
+"""Storage and the practice service, on SQLite and on PostgreSQL (every test runs on both)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.errors import NotFound, RecordInvalid, StaleVersion
+from registry.hookspecs import hookimpl
+from registry.models import Practice, Revision, SourceDocument
+from registry.services import Registry
+
+
+def _counts(registry: Registry) -> tuple[int, int, int]:
+    with registry.db.session() as s:
+        return tuple(s.scalar(select(func.count()).select_from(model))
+                     for model in (Practice, Revision, SourceDocument))
+
+
+def test_init_creates_the_schema_and_is_repeatable(registry):
+    assert registry.db.is_initialised()
+    registry.init()  # a second upgrade is a no-op
+    assert _counts(registry) == (0, 0, 0)
+
+
+def test_seeds_import_as_six_practices(registry, seed_paths):
+    results = registry.imports.import_paths(seed_paths.values())
+    assert [r.status for r in results] == ["imported"] * 5, [r.reason for r in results]
+    assert {r.format for r in results} == {
+        "venice_form", "sdg_action", "relaf_newsletter", "oru_fogar"}
+    practices, revisions, documents = _counts(registry)
+    assert documents == 5
+    assert practices == revisions == sum(len(r.practice_ids) for r in results)
+    records, total = registry.practices.list(per_page=50)
+    assert total == practices
+    assert all(r["schema"] == "good-practice/1" and r["revision"] == 1 for r in records)
+    for record in records:
+        provenance = record["provenance"]
+        assert len(provenance["sha256"]) == 64 and provenance["imported_at"]
+        assert provenance["parser_version"] and provenance["source_id"]
+
+
+def test_the_same_document_twice_is_one_record(registry, seed_paths, tmp_path):
+    first = registry.imports.import_document(seed_paths["sdg_action"])
+    copy_path = tmp_path / "renamed-copy.txt"
+    copy_path.write_bytes(seed_paths["sdg_action"].read_bytes())
+    again = registry.imports.import_document(seed_paths["sdg_action"])
+    renamed = registry.imports.import_document(copy_path)
+    assert first.status == "imported"
+    assert again.status == renamed.status == "unchanged"
+    assert again.practice_ids == first.practice_ids == renamed.practice_ids
+    assert _counts(registry) == (1, 1, 1)
+
+
+def test_a_changed_source_is_a_new_revision_and_the_old_one_stays(registry, seed_paths,
+                                                                   tmp_path):
+    original = seed_paths["oru_fogar"].read_text()
+    first = registry.imports.import_document(seed_paths["oru_fogar"])
+    changed = tmp_path / "jalisco-2.txt"
+    changed.write_text(original.replace("7.844.830", "8.348.151"))
+    second = registry.imports.import_document(changed)
+    assert second.status == "new revision"
+    assert second.practice_ids == first.practice_ids
+    practice_id = first.practice_ids[0]
+    current = registry.practices.get(practice_id)
+    old = registry.practices.get(practice_id, revision=1)
+    assert current["revision"] == 2 and old["revision"] == 1
+    assert current["jurisdiction"]["population"]["value"] == 8348151
+    assert old["jurisdiction"]["population"]["value"] == 7844830
+    assert [r["number"] for r in registry.practices.revisions(practice_id)] == [1, 2]
+    assert _counts(registry) == (1, 2, 2)
+
+
+def test_an_edit_needs_the_current_version(registry, seed_paths):
+    result = registry.imports.import_document(seed_paths["sdg_action"])
+    practice_id = result.practice_ids[0]
+    record = registry.practices.get(practice_id)
+    edited = copy.deepcopy(record)
+    edited["status"] = "completed"
+    outcome = registry.practices.update(practice_id, edited, expected_version=1)
+    assert (outcome.status, outcome.revision) == ("revised", 2)
+    stale = copy.deepcopy(record)
+    stale["status"] = "planned"
+    with pytest.raises(StaleVersion, match="version 2"):
+        registry.practices.update(practice_id, stale, expected_version=1)
+    assert registry.practices.get(practice_id)["status"] == "completed"
+    assert registry.practices.get(practice_id, revision=1)["status"] == "ongoing"
+
+
+def test_an_invalid_edit_writes_nothing(registry, seed_paths):
+    practice_id = registry.imports.import_document(seed_paths["sdg_action"]).practice_ids[0]
+    record = registry.practices.get(practice_id)
+    record["resources"][0]["currency"] = "PESOS"
+    with pytest.raises(RecordInvalid) as caught:
+        registry.practices.update(practice_id, record, expected_version=1)
+    assert "resources.0.currency" in caught.value.fields
+    assert registry.practices.get(practice_id)["revision"] == 1
+    assert _counts(registry)[1] == 1
+
+
+def test_delete_removes_the_practice_and_its_revisions(registry, seed_paths):
+    practice_id = registry.imports.import_document(seed_paths["oru_fogar"]).practice_ids[0]
+    registry.practices.delete(practice_id)
+    with pytest.raises(NotFound):
+        registry.practices.get(practice_id)
+    assert _counts(registry)[:2] == (0, 0)
+    assert registry.search.query("Jalisco").total == 0
+
+
+class Recorder:
+    """A plugin that validates, enriches and records saves, to check the order of steps."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.saved: list[tuple[str, int, int]] = []
+
+    @hookimpl
+    def registry_validate_record(self, record):
+        return ["title mentions a forbidden word"] if "FORBIDDEN" in str(record["title"]) else []
+
+    @hookimpl
+    def registry_enrich_record(self, record):
+        return [{"scheme": "keyword", "code": "seen-by-recorder", "method": "recorder/1"}]
+
+    @hookimpl
+    def registry_record_saved(self, record, revision):
+        # Runs after the commit: the revision is already visible to a new session.
+        self.saved.append((record["id"], revision, _counts(self.registry)[1]))
+
+
+def test_hooks_run_in_order_and_record_saved_comes_after_commit(registry, seed_paths):
+    recorder = Recorder(registry)
+    registry.pm.register(recorder)
+    result = registry.imports.import_document(seed_paths["oru_fogar"])
+    record = registry.practices.get(result.practice_ids[0])
+    derived = [t for t in record["tags"] if t["code"] == "seen-by-recorder"]
+    assert derived == [{"scheme": "keyword", "code": "seen-by-recorder", "label": None,
+                        "derived": True, "method": "recorder/1", "confidence": None,
+                        "evidence": []}]
+    assert recorder.saved == [(record["id"], 1, 1)]
+    registry.imports.import_document(seed_paths["oru_fogar"])  # unchanged: no new event
+    assert len(recorder.saved) == 1
+
+
+def test_a_validation_hook_problem_rejects_and_stores_nothing(registry, seed_paths, tmp_path):
+    registry.pm.register(Recorder(registry))
+    bad = tmp_path / "forbidden.txt"
+    bad.write_text("FORBIDDEN " + seed_paths["oru_fogar"].read_text())
+    result = registry.imports.import_document(bad)
+    assert result.status == "rejected"
+    assert "forbidden word" in result.reason and "forbidden.txt" in result.reason
+    assert _counts(registry) == (0, 0, 0)
+
+
+def test_a_failing_enrich_hook_writes_nothing(registry, seed_paths):
+    class Broken:
+        @hookimpl
+        def registry_enrich_record(self, record):
+            raise RuntimeError("enrichment service down")
+
+    registry.pm.register(Broken())
+    with pytest.raises(RuntimeError):
+        registry.imports.import_document(seed_paths["sdg_action"])
+    assert _counts(registry) == (0, 0, 0)
+
+
+def test_a_failure_inside_the_transaction_rolls_back_every_record(registry, seed_paths,
+                                                                  monkeypatch):
+    calls = {"n": 0}
+    original = registry.practices._store
+
+    def store_then_fail(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(registry.practices, "_store", store_then_fail)
+    two_sections = seed_paths["relaf_2016"].read_text() + "\n\n" + \
+        seed_paths["relaf_2017"].read_text()
+    records = registry.imports.parse(two_sections, "two.txt", "0" * 64)[1]
+    assert len(records) == 2
+    with pytest.raises(OSError):
+        registry.practices.store(records)
+    assert _counts(registry) == (0, 0, 0)
