@@ -155,7 +155,9 @@ def plugins(as_json: bool) -> None:
         return
     for plugin in described:
         version = f"{plugin['package']} {plugin['version']}" if plugin["package"] else "local"
-        click.echo(f"{plugin['name']:<20} {version:<32} {', '.join(plugin['hooks'])}")
+        hooks = f"FAILED TO LOAD: {plugin['error']}" if "error" in plugin \
+            else ", ".join(plugin["hooks"])
+        click.echo(f"{plugin['name']:<20} {version:<32} {hooks}")
 
 
 @main.command()

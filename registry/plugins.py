@@ -16,43 +16,66 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "registry"
 
 
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, remembering each plugin's distribution and the plugins that failed."""
+
+    def __init__(self) -> None:
+        super().__init__("registry")
+        self.add_hookspecs(hookspecs)
+        self.distributions: dict[str, importlib.metadata.Distribution] = {}
+        self.load_errors: dict[str, str] = {}
+
+    def load_entry_points(self) -> None:
+        """Register every ``registry`` entry point that is not blocked.
+
+        A plugin that fails to import is reported by name (``load_errors`` and the log) and
+        left out, so one broken package cannot take the registry down.
+        """
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            name = entry_point.name
+            if self.is_blocked(name) or self.has_plugin(name):
+                continue
+            try:
+                plugin = entry_point.load()
+            except Exception as exc:  # noqa: BLE001 - any import failure is the plugin's
+                self.load_errors[name] = f"{type(exc).__name__}: {exc}"
+                log.error("plugin %s failed to load: %s", name, self.load_errors[name])
+                continue
+            self.register(plugin, name=name)
+            if entry_point.dist is not None:
+                self.distributions[name] = entry_point.dist
+
+
 def build_plugin_manager(
     blocked: Iterable[str] = (), extra_plugins: Iterable[Any] = ()
-) -> pluggy.PluginManager:
+) -> PluginManager:
     """Load every ``registry`` entry point except the blocked ones, then check the hooks.
 
     ``extra_plugins`` are registered after the entry points (tests and embedding apps use it).
     A plugin implementing a hook that does not exist fails here, at start-up, not later.
     """
-    pm = pluggy.PluginManager("registry")
-    pm.add_hookspecs(hookspecs)
+    pm = PluginManager()
     for name in blocked:
         pm.set_blocked(name)
-    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    pm.load_entry_points()
     for plugin in extra_plugins:
         pm.register(plugin)
     pm.check_pending()
     return pm
 
 
-def describe_plugins(pm: pluggy.PluginManager) -> list[dict]:
-    """Name, version, package and hooks of every loaded plugin, for ``registry plugins``."""
-    dists = {plugin: dist for plugin, dist in pm.list_plugin_distinfo()}
+def describe_plugins(pm: PluginManager) -> list[dict]:
+    """Name, package, version and hooks of every loaded plugin, for ``registry plugins``."""
     described = []
     for plugin in pm.get_plugins():
         name = pm.get_name(plugin) or repr(plugin)
-        dist = dists.get(plugin)
-        described.append(
-            {
-                "name": name,
-                "package": dist.metadata["name"] if dist else None,
-                "version": dist.version if dist else None,
-                "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
-            }
-        )
+        dist = pm.distributions.get(name)
+        described.append({
+            "name": name,
+            "package": dist.metadata["name"] if dist else None,
+            "version": dist.version if dist else None,
+            "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or ()),
+        })
+    described.extend({"name": name, "package": None, "version": None, "hooks": [],
+                      "error": error} for name, error in pm.load_errors.items())
     return sorted(described, key=lambda p: p["name"])
-
-
-def installed_entry_points() -> list[str]:
-    """Names of the plugins installed in the ``registry`` group, loaded or blocked."""
-    return sorted(ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))

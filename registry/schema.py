@@ -11,7 +11,15 @@ import re
 from typing import Any
 
 import pycountry
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    missing,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 SCHEMA_ID = "good-practice/1"
 
@@ -100,12 +108,24 @@ def _nested_list(schema: type[Schema]) -> fields.List:
     return fields.List(fields.Nested(schema), load_default=list)
 
 
-class Population(Schema):
+class ContractSchema(Schema):
+    """Base of the contract's schemas: ``null`` for a field with a default means "not given"."""
+
+    @pre_load
+    def _null_means_default(self, data: Any, **_: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {key: value for key, value in data.items()
+                if value is not None or key not in self.fields
+                or self.fields[key].allow_none or self.fields[key].load_default is missing}
+
+
+class Population(ContractSchema):
     value = fields.Integer(required=True, validate=validate.Range(min=0))
     year = fields.Integer(allow_none=True, load_default=None)
 
 
-class Jurisdiction(Schema):
+class Jurisdiction(ContractSchema):
     name = _optional_string()
     level = fields.String(
         allow_none=True, load_default=None, validate=validate.OneOf(JURISDICTION_LEVELS)
@@ -115,13 +135,13 @@ class Jurisdiction(Schema):
     population = fields.Nested(Population, allow_none=True, load_default=None)
 
 
-class LeadEntity(Schema):
+class LeadEntity(ContractSchema):
     name = _optional_string()
     type = _optional_string()
     website = _optional_string()
 
 
-class Contact(Schema):
+class Contact(ContractSchema):
     name = _optional_string()
     position = _optional_string()
     email = _optional_string()
@@ -129,12 +149,12 @@ class Contact(Schema):
     public = fields.Boolean(load_default=False, metadata={"description": "published only if true"})
 
 
-class TargetGroup(Schema):
+class TargetGroup(ContractSchema):
     code = _optional_string()
     label = fields.String(required=True)
 
 
-class Beneficiary(Schema):
+class Beneficiary(ContractSchema):
     value = Quantity(required=True, validate=validate.Range(min=0))
     unit = _optional_string()
     kind = fields.String(load_default="reached", validate=validate.OneOf(BENEFICIARY_KINDS))
@@ -143,20 +163,20 @@ class Beneficiary(Schema):
     description = _optional_string()
 
 
-class Stakeholder(Schema):
+class Stakeholder(ContractSchema):
     name = fields.String(required=True)
     role = _optional_string()
     contribution = _optional_string()
 
 
-class Observation(Schema):
+class Observation(ContractSchema):
     period_start = PartialDate()
     period_end = PartialDate()
     value = Quantity(required=True)
     cumulative = fields.Boolean(load_default=False)
 
 
-class Kpi(Schema):
+class Kpi(ContractSchema):
     id = _optional_string()
     name = fields.String(required=True)
     kind = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(KPI_KINDS))
@@ -168,7 +188,7 @@ class Kpi(Schema):
     observations = _nested_list(Observation)
 
 
-class Resource(Schema):
+class Resource(ContractSchema):
     type = fields.String(required=True, validate=validate.OneOf(RESOURCE_TYPES))
     amount = fields.Decimal(as_string=True, allow_none=True, load_default=None, allow_nan=False)
     currency = _optional_string(validate=_check_currency)
@@ -183,20 +203,20 @@ class Resource(Schema):
             raise ValidationError("an amount needs its ISO 4217 currency", "currency")
 
 
-class Event(Schema):
+class Event(ContractSchema):
     date = PartialDate()
     title = fields.String(required=True)
     place = _optional_string()
 
 
-class Evaluation(Schema):
+class Evaluation(ContractSchema):
     type = _optional_string()
     summary = _optional_string()
     date = PartialDate()
     url = _optional_string()
 
 
-class Tag(Schema):
+class Tag(ContractSchema):
     scheme = fields.String(required=True, validate=validate.OneOf(TAG_SCHEMES))
     code = fields.String(required=True)
     label = _optional_string()
@@ -210,7 +230,7 @@ class Tag(Schema):
     evidence = fields.List(fields.String(), load_default=list)
 
 
-class Award(Schema):
+class Award(ContractSchema):
     award = fields.String(required=True)
     edition = _optional_string()
     year = fields.Integer(allow_none=True, load_default=None)
@@ -219,12 +239,12 @@ class Award(Schema):
     outcome = _optional_string()
 
 
-class Link(Schema):
+class Link(ContractSchema):
     url = fields.String(required=True)
     kind = _optional_string()
 
 
-class Provenance(Schema):
+class Provenance(ContractSchema):
     format = fields.String(required=True)
     source_id = fields.String(required=True)
     language = _optional_string()
@@ -234,7 +254,7 @@ class Provenance(Schema):
     raw = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
 
 
-class GoodPractice(Schema):
+class GoodPractice(ContractSchema):
     """One good practice: the JSON that import, show and the API speak."""
 
     schema = fields.String(load_default=SCHEMA_ID, validate=validate.Equal(SCHEMA_ID))
@@ -252,8 +272,8 @@ class GoodPractice(Schema):
     start_date = PartialDate()
     end_date = PartialDate()
     period_text = _optional_string()
-    jurisdiction = fields.Nested(Jurisdiction, load_default=dict)
-    lead_entity = fields.Nested(LeadEntity, load_default=dict)
+    jurisdiction = fields.Nested(Jurisdiction, load_default=lambda: Jurisdiction().load({}))
+    lead_entity = fields.Nested(LeadEntity, load_default=lambda: LeadEntity().load({}))
     implementing_unit = _optional_string()
     contacts = _nested_list(Contact)
     target_groups = _nested_list(TargetGroup)

@@ -8,6 +8,8 @@ from typing import Protocol
 
 import pluggy
 
+from registry.config import Config
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -98,3 +100,13 @@ def document_for(record: dict, extra_fields: list[SearchField] = ()) -> dict[str
         "status": record.get("status") or "",
         "tag": [f"{t['scheme']}:{t['code']}" for t in record.get("tags") or []],
     }
+
+
+def open_index(config: Config, extra_fields: list[SearchField]) -> SearchIndex:
+    """The search backend the configuration names."""
+    if config.search_backend == "whoosh":
+        from registry.search.whoosh_backend import WhooshIndex
+
+        return WhooshIndex(config.search_dir, extra_fields)
+    raise ValueError(f"unknown search backend {config.search_backend!r} "
+                     "(REGISTRY_SEARCH_BACKEND; known: whoosh)")

@@ -9,8 +9,7 @@ import pluggy
 from registry.config import Config
 from registry.db import Database
 from registry.plugins import build_plugin_manager
-from registry.search import SearchIndex, collect_search_fields
-from registry.search.whoosh_backend import WhooshIndex
+from registry.search import SearchIndex, collect_search_fields, open_index
 from registry.services.imports import ImportService
 from registry.services.practices import PracticeService
 
@@ -30,7 +29,7 @@ class Registry:
     def from_config(cls, config: Config, extra_plugins: tuple = ()) -> Registry:
         db = Database(config.db_url)
         pm = build_plugin_manager(config.blocked_plugins, extra_plugins)
-        search = WhooshIndex(config.search_dir, collect_search_fields(pm))
+        search = open_index(config, collect_search_fields(pm))
         practices = PracticeService(db, pm, search)
         importers = [imp for batch in pm.hook.registry_importers() for imp in batch]
         imports = ImportService(practices, importers, config.max_document_bytes)

@@ -74,6 +74,7 @@ class PracticeService:
 
         Raises ``RecordInvalid`` with field paths and reasons. Writes nothing (``--dry-run``).
         """
+        record = {k: v for k, v in record.items() if k != "revision"}  # read-only, from get()
         try:
             loaded = _CONTRACT.load(record)
         except ValidationError as exc:

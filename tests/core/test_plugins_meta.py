@@ -76,3 +76,46 @@ def test_a_misspelled_hook_fails_at_start_up():
 
     with pytest.raises(pluggy.PluginValidationError, match="registry_importer"):
         build_plugin_manager(extra_plugins=[Misspelled()])
+
+
+def test_a_plugin_that_fails_to_import_is_reported_and_left_out(monkeypatch):
+    import importlib.metadata
+
+    real = importlib.metadata.entry_points
+    broken = importlib.metadata.EntryPoint(
+        name="broken_plugin", value="plugins.does_not_exist", group="registry")
+
+    def with_broken(**kwargs):
+        found = list(real(**kwargs))
+        return [*found, broken] if kwargs.get("group") == "registry" else found
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", with_broken)
+    pm = build_plugin_manager()
+    assert "ModuleNotFoundError" in pm.load_errors["broken_plugin"]
+    described = {p["name"]: p for p in describe_plugins(pm)}
+    assert "error" in described["broken_plugin"]
+    assert described["oru_fogar"]["hooks"] == ["registry_importers"]
+
+
+class CityBandField:
+    """A plugin adding a keyword field to the index: practices with or without KPIs."""
+
+    @hookspecs.hookimpl
+    def registry_search_fields(self):
+        return [{"name": "has_kpis", "label": "Has KPIs",
+                 "extract": lambda record: ["yes" if record["kpis"] else "no"]}]
+
+
+def test_a_plugin_search_field_is_indexed_and_filterable(tmp_path, seed_paths):
+    from registry.config import Config
+    from registry.services import Registry
+
+    reg = Registry.from_config(Config(instance_dir=tmp_path), extra_plugins=(CityBandField(),))
+    reg.init()
+    reg.imports.import_paths(seed_paths.values())
+    with_kpis = reg.search.query("", filters={"has_kpis": ["yes"]})
+    without = reg.search.query("", filters={"has_kpis": ["no"]})
+    assert with_kpis.total + without.total == reg.practices.count()
+    kpi_ids = {r["id"] for r in reg.practices.iter_all() if r["kpis"]}
+    assert {h.id for h in with_kpis.hits} == kpi_ids
+    reg.close()
