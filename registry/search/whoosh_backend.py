@@ -8,6 +8,7 @@ from whoosh import fields, index, qparser
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.query import And, Every, Or, Term
 from whoosh.support.charset import accent_map
+from whoosh.writing import CLEAR
 
 from registry.search import Hit, SearchField, SearchResults, document_for
 
@@ -70,7 +71,7 @@ class WhooshIndex:
 
     def clear(self) -> None:
         writer = self._ix.writer(timeout=WRITER_TIMEOUT)
-        writer.commit(mergetype=index.writing.CLEAR)
+        writer.commit(mergetype=CLEAR)
 
     def query(
         self, text: str, *, filters: dict[str, list[str]] | None = None,

@@ -23,6 +23,8 @@ def _stored(config) -> tuple[int, int, int]:
 
     db = Database(config.db_url)
     try:
+        if not db.is_initialised():
+            return (0, 0, 0)
         with db.session() as s:
             return tuple(s.scalar(select(func.count()).select_from(m))
                          for m in (Practice, Revision, SourceDocument))

@@ -25,7 +25,7 @@ def test_init_creates_the_schema_and_is_repeatable(registry):
     assert _counts(registry) == (0, 0, 0)
 
 
-def test_seeds_import_as_six_practices(registry, seed_paths):
+def test_seeds_import_as_five_practices(registry, seed_paths):
     results = registry.imports.import_paths(seed_paths.values())
     assert [r.status for r in results] == ["imported"] * 5, [r.reason for r in results]
     assert {r.format for r in results} == {

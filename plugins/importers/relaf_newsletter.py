@@ -1,0 +1,484 @@
+"""Importer for the RELAF newsletter's "Technical Cooperation" sections.
+
+A document holds one or more country sections, each opened by a "Mexico | November - December
+2016" line. Each section is the work of that period in that country and becomes one
+``technical_cooperation`` record: its dated activities become events (the year comes from the
+period), the organisations it names become partners, and the programmes it names become
+keyword tags. People named in the text stay in the description only.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel.dates import get_month_names
+
+from plugins.importers import textparse as tp
+from registry.errors import DocumentRejected
+from registry.hookspecs import hookimpl
+from registry.importers import Source
+
+LEAD_ENTITY = "RELAF"
+
+# The newsletter heading per language; it also tells the document's language.
+HEADINGS = {
+    "en": "Technical Cooperation",
+    "es": "Cooperación Técnica",
+    "fr": "Coopération technique",
+}
+
+# Closing appeals for donations, not part of the work reported.
+APPEALS = {
+    "en": r"^With your (?:help|support)\b",
+    "es": r"^Con (?:tu|su) (?:ayuda|apoyo)\b",
+    "fr": r"^(?:Avec|Grâce à) votre (?:aide|soutien)\b",
+}
+
+# A dated activity: "On December 8", "April, 21", "el 8 de diciembre", "le 8 décembre".
+# {M} stands for the language's month names; "prep" is dropped from the event's title.
+DATES = {
+    "en": r"(?P<prep>\b(?i:on|during|by)\s+)?(?P<date>\b(?:{M}),?\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+          r"(?:,?\s+\d{{4}})?|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{M})\b(?:,?\s+\d{{4}})?)",
+    "es": r"(?P<prep>\b(?i:durante\s+el|desde\s+el|el)\s+)?"
+          r"(?P<date>\b\d{{1,2}}º?\s+de\s+(?i:{M})\b(?:\s+de(?:l)?\s+\d{{4}})?)",
+    "fr": r"(?P<prep>\b(?i:le|du|dès\s+le)\s+)?(?P<date>\b(?:1er|\d{{1,2}})\s+(?i:{M})\b"
+          r"(?:\s+\d{{4}})?)",
+}
+
+# How an activity sentence becomes a short title: drop the opening aside ("Regarding the
+# support we provide, ..."), courtesy phrases and empty verbs ("was carried out"), then cut
+# at the first punctuation, place, or clause that adds purpose or people (CUTS; the place
+# is looked for only before those clauses, where it is not part of someone's job title).
+INTROS = {
+    "en": r"^(?:with\s+respect\s+to|with\s+regards?\s+to|regarding|as\s+for|likewise|"
+          r"furthermore|moreover|in\s+addition|also)\b[^,]*,\s*",
+    "es": r"^(?:con\s+respecto\s+a|con\s+relación\s+a|respecto\s+(?:a|de)|en\s+cuanto\s+a|"
+          r"asimismo|además|por\s+otra\s+parte|en\s+relación\s+con)\b[^,]*,\s*",
+    "fr": r"^(?:en\s+ce\s+qui\s+concerne|concernant|quant\s+(?:à|au|aux)|par\s+ailleurs|"
+          r"de\s+plus|en\s+outre|de\s+même|s['’]agissant\s+d[eu])\b[^,]*,\s*",
+}
+COURTESIES = {
+    "en": r"\bwe\s+are\s+(?:very\s+)?(?:glad|pleased|happy|proud)\s+to\s+(?:let\s+you\s+know|"
+          r"announce|inform\s+you|report)\s+that\s+",
+    "es": r"\b(?:nos\s+(?:complace|alegra)|tenemos\s+el\s+gusto\s+de)\s+(?:informar(?:les)?|"
+          r"anunciar(?:les)?|comunicar(?:les)?)\s+que\s+",
+    "fr": r"\bnous\s+(?:sommes\s+(?:très\s+)?(?:heureux|ravis|fiers)|avons\s+le\s+plaisir)\s+"
+          r"de\s+vous\s+(?:annoncer|informer|faire\s+savoir)\s+que\s+",
+}
+EMPTY_VERBS = {
+    "en": r"\s+(?:was|were)\s+(?:carried\s+out|held|conducted)\b|\s+took\s+place\b",
+    "es": r"\s*\b(?:se\s+llevó\s+a\s+cabo|se\s+realizó|se\s+celebró|tuvo\s+lugar|"
+          r"fue\s+realizad[oa])\b",
+    "fr": r"\s*\b(?:a\s+eu\s+lieu|s['’]est\s+(?:tenue?|déroulée?)|a\s+été\s+(?:réalisée?|menée?))"
+          r"(?!\w)",
+}
+CUTS = {
+    "en": r"\s+(?:in\s+order\s+to|with\s+the\s+(?:aim|goal|purpose|presence|participation|"
+          r"support)|and\s+included|including|which|where|under\s+the\s+responsibility)\b",
+    "es": r"\s+(?:con\s+(?:el\s+)?(?:fin|objetivo|propósito)|a\s+fin\s+de|con\s+la\s+"
+          r"(?:presencia|participación)|y\s+contó\s+con|en\s+la\s+que|donde)\b",
+    "fr": r"\s+(?:afin\s+de?|dans\s+le\s+but|en\s+présence|avec\s+la\s+participation|"
+          r"qui|où)\b",
+}
+ARTICLES = {
+    "en": r"^(?:the|a|an)\s+",
+    "es": r"^(?:el|la|los|las|un|una)\s+",
+    "fr": r"^(?:le|la|les|un|une)\s+|^l['’]",
+}
+# A title that only points back at the previous sentence ("The launching event ...").
+ANAPHORA = {
+    "en": r"^(?:the|this)\s+(?:launch(?:ing)?\s+)?(?:event|launch|ceremony)$",
+    "es": r"^(?:el|este|dicho)\s+(?:(?:evento|acto)(?:\s+de\s+lanzamiento)?|lanzamiento)$",
+    "fr": r"^(?:l['’]|cet\s+|ce\s+|le\s+)(?:événement|évènement|lancement|cérémonie)$",
+}
+
+# Where an activity took place: a locative phrase (also where a title is cut), or a state
+# or city the activity went to.
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+(?:(?:de|del|la|los)\s+)?[A-ZÀ-ÖØ-Þ][\w'’-]*)*"
+LOCATIVES = {
+    "en": rf"\s+in\s+(?:the\s+(?:state|city|municipality|province)\s+of\s+)?"
+          rf"(?P<place>{_NAME}(?:,\s*{_NAME})?)",
+    "es": rf"\s+en\s+(?:el\s+estado\s+de\s+|la\s+ciudad\s+de\s+|el\s+municipio\s+de\s+)?"
+          rf"(?P<place>{_NAME}(?:,\s*{_NAME})?)",
+    "fr": rf"\s+(?:à|au|en|dans\s+l['’]État\s+d[eu]|dans\s+la\s+ville\s+de)\s+"
+          rf"(?P<place>{_NAME}(?:,\s*{_NAME})?)",
+}
+DESTINATIONS = {
+    "en": rf"\bto\s+the\s+(?:state|city|municipality|province)\s+of\s+(?P<place>{_NAME})",
+    "es": rf"\b(?:al|el)\s+estado\s+de\s+(?P<place>{_NAME})",
+    "fr": rf"\bl['’]État\s+d[eu]\s+(?P<place>{_NAME})",
+}
+
+# Lists of organisations: after these words ("organised by A and B"), or before them
+# ("A, B and C all participated").
+PARTNER_LISTS = {
+    "en": r"\b(?:organi[sz]ed\s+by|along\s+with|together\s+with|such\s+as|in\s+partnership\s+"
+          r"with|in\s+collaboration\s+with|with\s+the\s+support\s+of|included\s+the\s+presence\s+"
+          r"of|jointly\s+with)\s+",
+    "es": r"\b(?:organizad[oa]s?\s+por|junto\s+(?:con|a)|tales\s+como|en\s+alianza\s+con|"
+          r"en\s+colaboración\s+con|con\s+el\s+apoyo\s+de|contó\s+con\s+la\s+presencia\s+de)\s+",
+    "fr": r"\b(?:organisée?s?\s+par|aux\s+côtés\s+d[eu]|en\s+partenariat\s+avec|en\s+collaboration"
+          r"\s+avec|avec\s+le\s+soutien\s+d[eu]|tel(?:le)?s?\s+que|conjointement\s+avec|"
+          r"a\s+compté\s+sur\s+la\s+présence\s+d[eu])\s+",
+}
+PARTNER_LISTS_BEFORE = {
+    "en": r"\s+(?:have\s+)?all\s+participated\b",
+    "es": r"\s+(?:participaron\s+(?:todas|todos|también)|todas\s+participaron)\b",
+    "fr": r"\s+ont\s+(?:toutes?|tous|également)\s+participé\b",
+}
+_LIST_SPLIT = r",\s*(?:and\s+|y\s+|et\s+)?|\s+(?:and|y|et)\s+"
+# Words that make a list item a person ("Matilde Luna (Director of RELAF)"), not a partner.
+ROLE_WORDS = (
+    r"Director|Directora|Directeur|Directrice|Governor|Gobernador|Gouverneur|Coordinator|"
+    r"Coordinador|Coordinadora|Coordinat(?:eur|rice)|Representative|Representante|Représentant|"
+    r"President|Presidente|Présidente?|Secretary|Secretari[oa]|Secrétaire|Consultant|"
+    r"Consultora?|Minister|Ministr[oa]|Ministre|Mayor|Alcalde(?:sa)?|Maire"
+)
+# Trailing words that name a part of a partner, not another partner ("RELAF members").
+MEMBER_WORDS = r"members|team|teams|offices|staff|miembros|equipos?|membres|équipes?"
+# Capitals that are not organisations.
+NOT_ORGANISATIONS = {"NGO", "NGOS", "ONG", "ONGS", "SDG", "ODS", "ODD", "COVID"}
+
+# Programmes the text names: "Foster Care Programme (FCP)", under the name "Familias de Corazón".
+PROGRAMMES = {
+    "en": (
+        r"(?P<name>(?:[A-Z][\w’'-]*\s+){1,5}(?:Programme|Program|Project|Strategy))\s*"
+        r"\((?P<acronym>[A-Z]{2,})\)",
+        r"(?:under\s+the\s+name(?:\s+of)?|called|named|entitled|known\s+as)\s+"
+        r"[“\"«]\s*(?P<name>[^”\"»]+?)\s*[”\"»]",
+    ),
+    "es": (
+        r"(?P<name>(?:Programa|Proyecto|Estrategia)(?:\s+(?:(?:de|del|para|la|el)\s+)*"
+        r"[A-ZÁÉÍÓÚÑ][\w’'-]*){1,5})\s*\((?P<acronym>[A-Z]{2,})\)",
+        r"(?:bajo\s+el\s+nombre(?:\s+de)?|denominad[oa]|llamad[oa]|con\s+el\s+nombre\s+de)\s+"
+        r"[“\"«]\s*(?P<name>[^”\"»]+?)\s*[”\"»]",
+    ),
+    "fr": (
+        r"(?P<name>(?:Programme|Projet|Stratégie)(?:\s+(?:(?:de|du|des|la|le)\s+|d['’]|l['’])*"
+        r"[A-ZÀ-Þ][\w’'-]*){1,5})\s*\((?P<acronym>[A-Z]{2,})\)",
+        r"(?:sous\s+le\s+nom(?:\s+de)?|intitulée?|appelée?|dénommée?|baptisée?)\s+"
+        r"[“\"«]\s*(?P<name>[^”\"»]+?)\s*[”\"»]",
+    ),
+}
+
+_SECTION_RE = re.compile(
+    r"^[ \t]*(?P<country>[^\W\d_][^|\n]{0,60}?)[ \t]*\|[ \t]*(?P<period>[^|\n]*?\d{4})[ \t]*$",
+    re.MULTILINE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ¿¡“«\"])")
+_ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{2,}\b")
+_ROMAN_RE = re.compile(r"^[IVXLC]+$")
+_TOKEN_RE = re.compile(r"\s+([A-ZÀ-Þ][\w’'-]*)")
+_POSSESSIVE_RE = re.compile(r"[’']s$")
+
+
+class RelafNewsletterImporter:
+    """Reads each country section of a RELAF "Technical Cooperation" newsletter."""
+
+    name = "relaf_newsletter"
+    version = "1.0"
+
+    def sniff(self, text: str) -> float:
+        """Sure with a "Country | Period" line and the heading; fairly sure with the line only."""
+        sections = [m for m in _SECTION_RE.finditer(text) if tp.country_code(m["country"])]
+        if not sections:
+            return 0.0
+        return 0.95 if _heading(text) else 0.6
+
+    def parse(self, text: str, source: Source) -> list[dict]:
+        """One technical-cooperation record per country section."""
+        text = text.replace("\r\n", "\n")
+        sections = list(_SECTION_RE.finditer(text))
+        if not sections:
+            raise DocumentRejected(
+                "no 'Country | Period' section line (e.g. 'Mexico | November - December 2016')",
+                field="jurisdiction",
+            )
+        heading = _heading(text)
+        lang = heading[0] if heading else tp.detect_language(text, default="en")
+        label = heading[1] if heading else HEADINGS.get(lang, HEADINGS["en"])
+        records = []
+        for i, match in enumerate(sections):
+            end = sections[i + 1].start() if i + 1 < len(sections) else len(text)
+            records.append(self._section(match, text[match.end():end], lang, label))
+        return records
+
+    def _section(self, header: re.Match, body: str, lang: str, label: str) -> dict:
+        country_name = header["country"].strip()
+        country = tp.country_code(country_name, lang)
+        if country is None:
+            raise DocumentRejected(
+                f"unknown country {country_name!r} in section line {header[0].strip()!r}",
+                field="jurisdiction.country",
+            )
+        period = re.sub(r"\s+", " ", header["period"]).strip()
+        start, end = tp.parse_period(period, lang)
+        if start is None or end is None:
+            raise DocumentRejected(
+                f"cannot read the period {period!r} of section {header[0].strip()!r}",
+                field="period_text",
+            )
+        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip()]
+        paragraphs = [p for p in paragraphs if not re.match(_table(APPEALS, lang), p)]
+        description = "\n\n".join(paragraphs)
+        programmes = _programmes(description, lang)
+        programme_acronyms = {acronym for _, acronym in programmes if acronym}
+        raw = {
+            "Heading": label,
+            "Section": header[0].strip(),
+            "Country": country_name,
+            "Period": period,
+            "Programmes": "; ".join(name for name, _ in programmes),
+        }
+        return {
+            "language": lang,
+            "title": {lang: f"{label} — {country_name}, {period}"},
+            "summary": {lang: paragraphs[0]} if paragraphs else None,
+            "description": {lang: description} if description else None,
+            "aims": [],
+            "practice_type": "technical_cooperation",
+            "status": "completed",  # a section reports the work of a period that has ended
+            "start_date": start,
+            "end_date": end,
+            "period_text": period,
+            "jurisdiction": {"name": country_name, "level": "country", "country": country,
+                             "subdivision": None, "population": None},
+            "lead_entity": {"name": LEAD_ENTITY, "type": None, "website": None},
+            "implementing_unit": None,
+            "contacts": [],
+            "target_groups": [],
+            "target_groups_text": None,
+            "beneficiaries": [],
+            "stakeholders": [
+                {"name": name, "role": "partner", "contribution": None}
+                for name in _partners(description, lang, programme_acronyms)
+            ],
+            "kpis": [],
+            "resources": [],
+            "events": _events(paragraphs, lang, start, end),
+            "evaluations": [],
+            "future_goals": [],
+            "tags": [
+                {"scheme": "keyword", "code": tp.slugify(re.sub(r"\s*\(.*?\)", "", name)),
+                 "label": name}
+                for name, _ in programmes
+            ],
+            "awards": [],
+            "links": [],
+            "provenance": {
+                "format": self.name,
+                "source_id": f"relaf:{country}:{start}/{end}",
+                "language": lang,
+                "parser_version": self.version,
+                "raw": {key: value for key, value in raw.items() if value},
+            },
+        }
+
+
+def _heading(text: str) -> tuple[str, str] | None:
+    """(language, heading as written) of the newsletter heading line, if there is one."""
+    for line in text.splitlines()[:20]:
+        for lang, heading in HEADINGS.items():
+            if tp.fold(line.strip()) == tp.fold(heading):
+                return lang, line.strip()
+    return None
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def _table(table: dict[str, str], lang: str) -> str:
+    return table.get(lang, table["en"])
+
+
+# -- events ---------------------------------------------------------------------------------
+
+
+@cache
+def _date_re(lang: str) -> re.Pattern[str]:
+    """Day-and-month mentions in ``lang``, month names from CLDR."""
+    names: set[str] = set()
+    for context in ("format", "stand-alone"):
+        names |= set(get_month_names("wide", context=context, locale=lang).values())
+    months = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(_table(DATES, lang).format(M=months))
+
+
+def _events(paragraphs: list[str], lang: str, start: str, end: str) -> list[dict]:
+    """Every sentence with a day and month, dated within the section's period."""
+    events = []
+    for paragraph in paragraphs:
+        sentences = _sentences(paragraph)
+        for i, sentence in enumerate(sentences):
+            mention = _date_re(lang).search(sentence)
+            if not mention:
+                continue
+            date = _resolve_date(mention["date"], lang, start, end)
+            if date is None:
+                continue
+            previous = sentences[i - 1] if i else None
+            title, place = _title_and_place(sentence, mention, previous, lang)
+            events.append({"date": date, "title": title, "place": place})
+    return sorted(events, key=lambda event: event["date"])
+
+
+def _resolve_date(text: str, lang: str, start: str, end: str) -> str | None:
+    """The date, its year taken from the period ("December 8" in Nov-Dec 2016 -> 2016-12-08);
+    in a period across two years, months before the start month belong to the later year."""
+    first_year, last_year = int(start[:4]), int(end[:4])
+    date = tp.parse_date(text, lang, default_year=first_year)
+    later = last_year > first_year and len(start) >= 7 and not re.search(r"\d{4}", text)
+    if date and later and len(date) >= 7 and int(date[5:7]) < int(start[5:7]):
+        date = tp.parse_date(text, lang, default_year=last_year)
+    return date
+
+
+def _title_and_place(sentence: str, mention: re.Match, previous: str | None,
+                     lang: str) -> tuple[str, str | None]:
+    """A short title for a dated sentence and the place it names, if any."""
+    rest = (sentence[: mention.start()] + " " + sentence[mention.end():]).strip()
+    rest = re.sub(r"\s+,", ",", re.sub(r"\s+", " ", rest))
+    rest = re.sub(r"^,\s*", "", re.sub(r",\s*,", ",", rest))
+    place = _place(sentence, lang)
+    title = _shorten(rest, lang)
+    if previous and re.match(_table(ANAPHORA, lang), title, re.I):
+        title = _shorten(previous, lang)
+        place = place or _place(previous, lang)
+    title = re.sub(_table(ARTICLES, lang), "", title, count=1, flags=re.I)
+    return title[:1].upper() + title[1:], place
+
+
+def _shorten(text: str, lang: str) -> str:
+    text = re.sub(_table(INTROS, lang), "", text.strip(), count=1, flags=re.I)
+    text = re.sub(_table(COURTESIES, lang), "", text, flags=re.I)
+    text = re.sub(_table(EMPTY_VERBS, lang), "", text, flags=re.I)
+    text = re.sub(r"^,\s*", "", text.strip())
+    text = re.split(r"[,;:]|" + _table(CUTS, lang), text, maxsplit=1, flags=re.I)[0]
+    locative = re.search(_table(LOCATIVES, lang), " " + text)
+    if locative:
+        start, end = locative.start(), locative.end() - 1
+        text = text[end:].strip() if start == 0 else text[:start]
+    return re.sub(r"[\s.]+$", "", text)
+
+
+def _place(sentence: str, lang: str) -> str | None:
+    """The place named before any clause about purpose or people, parentheses left out."""
+    sentence = re.sub(r"\s*\([^()]*\)", "", sentence)
+    sentence = re.split(_table(CUTS, lang), sentence, maxsplit=1, flags=re.I)[0]
+    for pattern in (_table(LOCATIVES, lang), _table(DESTINATIONS, lang)):
+        for match in re.finditer(pattern, sentence):
+            place = match["place"]
+            if not place.isupper() and not tp.month_number(place.split()[0], lang):
+                return place
+    return None
+
+
+# -- partners and programmes ----------------------------------------------------------------
+
+
+def _partners(text: str, lang: str, programme_acronyms: set[str]) -> list[str]:
+    """Organisations listed as partners or named by their acronym, in order of appearance."""
+    names: list[str] = []
+    for sentence in _sentences(text.replace("\n\n", " ")):
+        triggers = list(re.finditer(_table(PARTNER_LISTS, lang), sentence, re.I))
+        ends = [t.start() for t in triggers[1:]] + [len(sentence)]
+        for trigger, end in zip(triggers, ends, strict=False):
+            listed = sentence[trigger.end() : end]
+            for item in _list_items(listed):
+                if (name := _partner_name(item)) is None:
+                    break
+                names.append(name)
+        before = re.search(_table(PARTNER_LISTS_BEFORE, lang), sentence, re.I)
+        if before:
+            names += [n for item in _list_items(sentence[: before.start()])
+                      if (n := _partner_name(item))]
+        names += _acronym_names(sentence)
+    names = [n for n in names if n not in programme_acronyms]
+    return _without_parts(names, text)
+
+
+def _list_items(text: str) -> list[str]:
+    """Items of "A, B (x, y) and C." up to the end of the sentence, parentheses kept whole."""
+    text = re.split(r"[.;](?:\s|$)", text, maxsplit=1)[0]
+    items, depth, current = [], 0, ""
+    for piece in re.split(rf"({_LIST_SPLIT}|[()])", text):
+        if piece == "(":
+            depth += 1
+        elif piece == ")":
+            depth -= 1
+        if depth == 0 and piece and re.fullmatch(_LIST_SPLIT, piece):
+            items.append(current)
+            current = ""
+        else:
+            current += piece or ""
+    return [item.strip() for item in [*items, current] if item.strip()]
+
+
+def _partner_name(item: str) -> str | None:
+    """An organisation's name from a list item, or None when the item is not one."""
+    item = re.sub(r"^(?:(?:de|del|du|des)\s+|d['’])?(?:(?:the|el|la|los|las|le|les)\s+|l['’])?",
+                  "", item.strip(), flags=re.I)
+    inner = re.search(r"\(([^()]*)\)", item)
+    if inner and re.search(rf"\b(?:{ROLE_WORDS})\b", inner[1]):
+        return None
+    acronym = re.search(r"\b([A-Z]{2,})\s*$", inner[1]) if inner else None
+    name = acronym[1] if acronym else re.sub(r"\s*\([^()]*\)", "", item)
+    name = re.sub(rf"\s+(?:{MEMBER_WORDS})$", "", name.strip(), flags=re.I)
+    if not name or not (name[0].isupper() or name[0].isdigit()) or len(name.split()) > 8:
+        return None
+    if re.search(rf"\b(?:{ROLE_WORDS})\b", name):
+        return None
+    return name
+
+
+def _acronym_names(sentence: str) -> list[str]:
+    """"UNICEF Mexico", "DIF Tabasco", "RELAF": an acronym and the capitalised words after it,
+    unless those words are someone's job title ("RELAF Project Coordinator")."""
+    names = []
+    for match in _ACRONYM_RE.finditer(sentence):
+        acronym = match[0]
+        if acronym in NOT_ORGANISATIONS or _ROMAN_RE.match(acronym):
+            continue
+        run, position = [], match.end()
+        while len(run) < 3 and (token := _TOKEN_RE.match(sentence, position)):
+            if tp.month_number(token[1], "en"):
+                break
+            run.append(_POSSESSIVE_RE.sub("", token[1]))
+            position = token.end()
+            if _POSSESSIVE_RE.search(token[1]):
+                break
+        if any(re.fullmatch(ROLE_WORDS, word) for word in run):
+            run = []
+        names.append(" ".join([acronym, *run]))
+    return names
+
+
+def _without_parts(names: list[str], text: str) -> list[str]:
+    """Unique names, dropping one that is part of a longer one ("DIF" of "DIF Tabasco")."""
+    keys = {tp.fold(n).replace("’", "'"): n for n in names}
+    kept = [key for key in keys if not any(
+        other != key and (other.startswith(key) or re.search(rf"\b{re.escape(key)}\b", other))
+        for other in keys)]
+    first_seen = {key: text.find(keys[key]) for key in kept}
+    return [keys[key] for key in sorted(kept, key=lambda k: (first_seen[k] < 0, first_seen[k]))]
+
+
+def _programmes(text: str, lang: str) -> list[tuple[str, str | None]]:
+    """(name as written, acronym) of each programme the text names, in order, once each."""
+    found: dict[str, tuple[int, str, str | None]] = {}
+    for pattern in PROGRAMMES.get(lang, PROGRAMMES["en"]):
+        for match in re.finditer(pattern, text):
+            name = match["name"].strip()
+            groups = match.groupdict()
+            acronym = groups.get("acronym")
+            label = f"{name} ({acronym})" if acronym else name
+            found.setdefault(tp.fold(name), (match.start(), label, acronym))
+    return [(label, acronym) for _, label, acronym in sorted(found.values())]
+
+
+@hookimpl
+def registry_importers() -> list:
+    """The RELAF newsletter importer."""
+    return [RelafNewsletterImporter()]
