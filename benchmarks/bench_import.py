@@ -45,12 +45,13 @@ def generate(directory: Path, count: int, seed: int = 7) -> list[Path]:
             text = (sdg.replace("#SDGAction33691", f"#SDGAction{40000 + i}")
                     .replace("21.366", f"{rng.randint(10, 99)}.{rng.randint(100, 999)}"))
         elif i % 4 == 2:
-            period = f"{rng.choice(PERIODS)} {2000 + i // 16}"
+            period = f"{rng.choice(PERIODS)} {1900 + i // 4}"  # a distinct period per document
             text = (relaf.replace("November - December 2016", period)
                     .replace("Mexico |", f"{COUNTRIES[(i // 4) % 4]} |"))
         else:
-            text = oru.replace("Femmes qui avancent vers le bien-être",
-                               f"Femmes qui avancent vers le bien-être à {city} {i}")
+            text = (oru.replace("Femmes qui avancent vers le bien-être",
+                                f"Femmes qui avancent vers le bien-être à {city} {i}")
+                    .replace("n.35", f"n.{i}"))
         path = directory / f"doc-{i:06d}.txt"
         path.write_text(text)
         paths.append(path)

@@ -1,8 +1,9 @@
 """SQLAlchemy 2 typed models: a practice, its revisions and the documents they came from.
 
 The current record of a practice is its latest revision; older revisions stay readable.
-``Practice.version`` is the current revision number and SQLAlchemy's version counter, so two
-concurrent edits of the same version cannot both commit.
+``Practice.version`` is the current revision number; the practice service only moves it
+forward from the version it read (optimistic locking), so two concurrent edits of the same
+version cannot both commit.
 """
 
 from __future__ import annotations
@@ -66,8 +67,6 @@ class Practice(Base):
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="practice", order_by="Revision.number", cascade="all, delete-orphan"
     )
-
-    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class Revision(Base):

@@ -163,6 +163,9 @@ class MoneyTables:
         ppp: dict[tuple[str, int], Decimal],
         info: dict[str, TableInfo],
     ) -> None:
+        missing = {"exchange_rates", "cpi", "ppp"} - set(info)
+        if missing:
+            raise MoneyError(f"tables without source information: {', '.join(sorted(missing))}")
         self.areas = areas  # area -> (name, currency)
         self.homes = homes  # currency -> area whose prices stand for it
         self.exchange_rates = exchange_rates

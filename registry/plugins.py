@@ -79,3 +79,25 @@ def describe_plugins(pm: PluginManager) -> list[dict]:
     described.extend({"name": name, "package": None, "version": None, "hooks": [],
                       "error": error} for name, error in pm.load_errors.items())
     return sorted(described, key=lambda p: p["name"])
+
+
+def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    """Call every implementation of a hook on its own, as ``(plugin name, result)`` pairs.
+
+    A plugin that raises is logged by name and left out, so one broken plugin cannot break an
+    import or a page; the caller still checks each result's shape.
+    """
+    results = []
+    for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls()):
+        try:
+            result = impl.function(*(kwargs[name] for name in impl.argnames))
+        except Exception as exc:  # noqa: BLE001 - reported, never fatal
+            report_failure(impl.plugin_name, hook_name, f"raised {type(exc).__name__}: {exc}")
+            continue
+        if result is not None:
+            results.append((impl.plugin_name, result))
+    return results
+
+
+def report_failure(plugin: str, hook_name: str, problem: str) -> None:
+    log.warning("plugin %s failed in %s: %s", plugin, hook_name, problem)

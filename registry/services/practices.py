@@ -15,18 +15,29 @@ from typing import Literal
 
 import pluggy
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from registry.db import Database
 from registry.errors import NotFound, RecordInvalid, StaleVersion
 from registry.models import Practice, Revision, SourceDocument, utcnow
-from registry.schema import GoodPractice, flatten_errors
+from registry.plugins import call_each, report_failure
+from registry.schema import GoodPractice, Tag, flatten_errors
 from registry.search import SearchIndex
 
 SaveStatus = Literal["created", "revised", "unchanged"]
 
+PRACTICES = Practice.__table__
+REVISIONS = Revision.__table__
+_CURRENT_REVISION = (
+    select(PRACTICES.c.version, REVISIONS.c.content_hash, REVISIONS.c.record)
+    .join(REVISIONS, (REVISIONS.c.practice_id == PRACTICES.c.id)
+          & (REVISIONS.c.number == PRACTICES.c.version))
+    .where(PRACTICES.c.id == bindparam("practice_id"))
+    .with_for_update(of=PRACTICES.c.version)
+)
 _CONTRACT = GoodPractice()
+_TAGS = Tag(many=True)
 
 
 @dataclass(frozen=True)
@@ -76,25 +87,27 @@ class PracticeService:
         """
         record = {k: v for k, v in record.items() if k != "revision"}  # read-only, from get()
         try:
-            loaded = _CONTRACT.load(record)
+            data = _CONTRACT.dump(_CONTRACT.load(record))
         except ValidationError as exc:
             raise RecordInvalid(_summary(flatten_errors(exc.messages)),
                                 fields=flatten_errors(exc.messages)) from exc
-        data = _CONTRACT.dump(loaded)
-        problems = [p for problems in self.pm.hook.registry_validate_record(record=data)
-                    for p in problems or ()]
+        problems: list[str] = []
+        for plugin, found in call_each(self.pm, "registry_validate_record", record=data):
+            if isinstance(found, list) and all(isinstance(p, str) for p in found):
+                problems.extend(found)
+            else:
+                report_failure(plugin, "registry_validate_record", f"returned {found!r:.80}")
         if problems:
             raise RecordInvalid("; ".join(problems), fields={"_record": problems})
-        declared = [tag for tag in data["tags"] if not tag.get("derived")]
-        derived = [tag for tags in self.pm.hook.registry_enrich_record(record=data)
-                   for tag in tags or ()]
-        data["tags"] = declared + [{**tag, "derived": True} for tag in derived]
-        try:
-            return _CONTRACT.dump(_CONTRACT.load(data))
-        except ValidationError as exc:
-            raise RecordInvalid("a plugin derived an invalid tag: "
-                                + _summary(flatten_errors(exc.messages)),
-                                fields=flatten_errors(exc.messages)) from exc
+        derived: list[dict] = []
+        for plugin, tags in call_each(self.pm, "registry_enrich_record", record=data):
+            try:
+                derived.extend(_TAGS.dump(_TAGS.load(
+                    [{"method": plugin, **tag, "derived": True} for tag in tags])))
+            except (ValidationError, TypeError, AttributeError) as exc:
+                report_failure(plugin, "registry_enrich_record", f"returned invalid tags: {exc}")
+        data["tags"] = [tag for tag in data["tags"] if not tag.get("derived")] + derived
+        return data
 
     def save_records(
         self,
@@ -131,25 +144,11 @@ class PracticeService:
 
     def update(self, practice_id: str, record: dict, *, expected_version: int) -> SaveOutcome:
         """An edit: a new revision, accepted only if it was based on the current version."""
-        with self.db.session() as session:
-            practice = session.get(Practice, practice_id)
-            if practice is None:
-                raise NotFound(f"no practice {practice_id}")
-            provenance = session.scalars(
-                select(Revision.record).where(Revision.practice_id == practice_id)
-                .order_by(Revision.number.desc()).limit(1)
-            ).one()["provenance"]
-        prepared = self.prepare({**record, "provenance": record.get("provenance") or provenance})
+        current = self.get(practice_id)
+        prepared = self.prepare({**record, "provenance": current["provenance"]})
         with self.db.session() as session, session.begin():
-            practice = session.get(Practice, practice_id)
-            if practice.version != expected_version:
-                raise StaleVersion(
-                    f"practice {practice_id} is at version {practice.version}, "
-                    f"the edit was based on version {expected_version}",
-                    fields={"version": [str(practice.version)]},
-                )
-            prepared["provenance"].update(format=practice.format, source_id=practice.source_id)
-            outcome = self._store(session, prepared, None, "edit")
+            outcome = self._store(session, prepared, None, "edit",
+                                  expected_version=expected_version)
         self._after_commit([outcome])
         return outcome
 
@@ -176,47 +175,58 @@ class PracticeService:
         return row.id
 
     def _store(
-        self, session: Session, record: dict, document_id: int | None, reason: str
+        self, session: Session, record: dict, document_id: int | None, reason: str,
+        expected_version: int | None = None,
     ) -> SaveOutcome:
+        """Write one record as a practice's next revision, unless it says nothing new.
+
+        Plain SQL statements rather than the ORM unit of work: this runs once per imported
+        record. The version check in the UPDATE is the optimistic lock.
+        """
         provenance = record["provenance"]
         practice_id = practice_id_for(provenance["format"], provenance["source_id"])
         record["id"] = practice_id
         digest = content_hash(record)
-        practice = session.get(Practice, practice_id, with_for_update=True)
-        if practice is not None:
-            current = session.scalar(
-                select(Revision).where(Revision.practice_id == practice_id,
-                                       Revision.number == practice.version)
-            )
-            if current.content_hash == digest:
-                return SaveOutcome(practice_id, practice.version, "unchanged",
-                                   _with_revision(current.record, practice.version))
+        current = session.execute(_CURRENT_REVISION, {"practice_id": practice_id}).first()
+        if expected_version is not None and (current is None
+                                             or current.version != expected_version):
+            raise _stale(practice_id, current.version if current else None, expected_version)
+        if current is not None and current.content_hash == digest:
+            return SaveOutcome(practice_id, current.version, "unchanged",
+                               _with_revision(current.record, current.version))
         now = utcnow()
-        record["provenance"]["imported_at"] = now.isoformat()
-        status: SaveStatus = "created" if practice is None else "revised"
-        if practice is None:
-            practice = Practice(id=practice_id, format=provenance["format"],
-                                source_id=provenance["source_id"], version=1, created_at=now)
-            session.add(practice)
+        provenance["imported_at"] = now.isoformat()
+        summary = {"title": _first_text(record["title"]), "language": record["language"],
+                   "country": (record.get("jurisdiction") or {}).get("country"),
+                   "updated_at": now}
+        if current is None:
+            version = 1
+            session.execute(insert(PRACTICES), {
+                "id": practice_id, "format": provenance["format"],
+                "source_id": provenance["source_id"], "version": version, "created_at": now,
+                **summary})
         else:
-            practice.version += 1
-        practice.title = _first_text(record["title"])
-        practice.language = record["language"]
-        practice.country = (record.get("jurisdiction") or {}).get("country")
-        practice.updated_at = now
-        session.add(Revision(practice_id=practice_id, number=practice.version, record=record,
-                             content_hash=digest, reason=reason,
-                             source_document_id=document_id, created_at=now))
-        session.flush()
-        return SaveOutcome(practice_id, practice.version, status,
-                           _with_revision(record, practice.version))
+            version = current.version + 1
+            moved = session.execute(
+                update(PRACTICES)
+                .where(PRACTICES.c.id == practice_id, PRACTICES.c.version == current.version)
+                .values(version=version, **summary))
+            if moved.rowcount != 1:
+                raise _stale(practice_id, None, current.version)
+        session.execute(insert(REVISIONS), {
+            "practice_id": practice_id, "number": version, "record": record,
+            "content_hash": digest, "reason": reason, "source_document_id": document_id,
+            "created_at": now})
+        return SaveOutcome(practice_id, version, "created" if version == 1 else "revised",
+                           _with_revision(record, version))
 
     def _after_commit(self, outcomes: list[SaveOutcome], *, index: bool = True) -> None:
         changed = [o for o in outcomes if o.status != "unchanged"]
         if index and changed:
             self.search.index([o.record for o in changed])
         for outcome in changed:
-            self.pm.hook.registry_record_saved(record=outcome.record, revision=outcome.revision)
+            call_each(self.pm, "registry_record_saved", record=outcome.record,
+                      revision=outcome.revision)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -274,6 +284,12 @@ class PracticeService:
     def count(self) -> int:
         with self.db.session() as session:
             return session.scalar(select(func.count()).select_from(Practice))
+
+
+def _stale(practice_id: str, actual: int | None, expected: int) -> StaleVersion:
+    at = f"is at version {actual}" if actual else "was changed meanwhile"
+    return StaleVersion(f"practice {practice_id} {at}, the edit was based on version {expected}",
+                        fields={"version": [str(actual)] if actual else []})
 
 
 def _with_revision(record: dict, number: int) -> dict:

@@ -154,16 +154,42 @@ def test_a_validation_hook_problem_rejects_and_stores_nothing(registry, seed_pat
     assert _counts(registry) == (0, 0, 0)
 
 
-def test_a_failing_enrich_hook_writes_nothing(registry, seed_paths):
-    class Broken:
-        @hookimpl
-        def registry_enrich_record(self, record):
-            raise RuntimeError("enrichment service down")
+class Raising:
+    @hookimpl
+    def registry_enrich_record(self, record):
+        raise RuntimeError("enrichment service down")
 
-    registry.pm.register(Broken())
-    with pytest.raises(RuntimeError):
-        registry.imports.import_document(seed_paths["sdg_action"])
-    assert _counts(registry) == (0, 0, 0)
+    @hookimpl
+    def registry_record_saved(self, record, revision):
+        raise RuntimeError("notification queue down")
+
+
+class Garbage:
+    @hookimpl
+    def registry_validate_record(self, record):
+        return "not a list of problems"
+
+    @hookimpl
+    def registry_enrich_record(self, record):
+        return [{"scheme": "no-such-scheme", "code": 7}]
+
+
+def test_broken_plugins_are_reported_by_name_and_do_not_break_imports(registry, seed_paths,
+                                                                      caplog):
+    registry.pm.register(Raising(), name="raising_plugin")
+    registry.pm.register(Garbage(), name="garbage_plugin")
+    registry.pm.register(Recorder(registry), name="recorder")
+    result = registry.imports.import_document(seed_paths["sdg_action"])
+    assert result.status == "imported"
+    tags = registry.practices.get(result.practice_ids[0])["tags"]
+    assert [t["code"] for t in tags if t["derived"]] == ["seen-by-recorder"]
+    messages = [r.getMessage() for r in caplog.records]
+    for expected in ("plugin raising_plugin failed in registry_enrich_record: raised "
+                     "RuntimeError: enrichment service down",
+                     "plugin raising_plugin failed in registry_record_saved",
+                     "plugin garbage_plugin failed in registry_validate_record",
+                     "plugin garbage_plugin failed in registry_enrich_record: returned invalid"):
+        assert any(m.startswith(expected) for m in messages), (expected, messages)
 
 
 def test_a_failure_inside_the_transaction_rolls_back_every_record(registry, seed_paths,
