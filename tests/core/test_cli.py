@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from registry.cli import main
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_init_import_show_and_search(runner, cli_env, seed_paths):
@@ -47,3 +50,44 @@ def test_reindex_rebuilds_the_index(runner, cli_env, seed_paths):
     assert result.exit_code == 0 and "indexed 5 practice(s)" in result.output
     found = json.loads(runner.invoke(main, ["search", "foster care", "--json"]).output)
     assert found["total"] >= 2
+
+
+VARIANTS = ("venice_form", "sdg_action", "oru_fogar", "relaf_newsletter")
+EXPECTED_REJECTIONS = {
+    "en_missing_signatory.txt": "Official Name of Signatory",
+    "fr_sans_region.txt": "not a document in any known format",
+}
+
+
+def test_variants_in_other_languages_import_end_to_end(runner, cli_env):
+    paths = [str(DATA / name) for name in VARIANTS]
+    result = runner.invoke(main, ["import", *paths])
+    lines = result.output.splitlines()
+    for name, reason in EXPECTED_REJECTIONS.items():
+        assert any(name in line and reason in line for line in lines if "rejected" in line)
+    imported = [line for line in lines if line.startswith("imported:")]
+    files = [p for d in VARIANTS for p in (DATA / d).iterdir()]
+    assert len(imported) == len(files) - len(EXPECTED_REJECTIONS)
+    for line in imported:
+        folder = line.split("/")[-2]
+        assert f"({folder})" in line, line  # each variant is recognised as its own format
+    records = json.loads(runner.invoke(main, ["search", "", "--json"]).output)
+    assert records["total"] >= len(imported)
+
+
+def test_a_sparse_form_imports_and_show_lists_what_is_missing(runner, cli_env, tmp_path):
+    sparse = tmp_path / "sparse.txt"
+    sparse.write_text(
+        "Abuelas cuidadoras\n\n(V.D.10) Vulnerable Families\n\n"
+        "Official Name of Signatory\n\nCity of Rosario (Argentina)\n\n"
+        "Aim of the Good Practice\n\nApoyar a las abuelas que crían a sus nietos.\n")
+    result = runner.invoke(main, ["import", "--json", str(sparse)])
+    assert result.exit_code == 0, result.output
+    (record,) = json.loads(result.stdout)
+    assert record["start_date"] is None and record["kpis"] == []
+    assert record["jurisdiction"]["country"] == "AR"
+    shown = runner.invoke(main, ["show", record["id"]]).output
+    missing = shown.splitlines()[-1]
+    for field in ("start_date", "end_date", "kpis", "resources", "stakeholders"):
+        assert field in missing
+    assert "aims" not in missing and "title" not in missing
