@@ -28,7 +28,8 @@ def registry_rubrics() -> list[dict]:
 
 @hookspec
 def registry_metrics() -> list[Any]:
-    """Metric definitions for comparisons (id, label, unit, ``compute(record)``)."""
+    """Metrics for comparisons (``registry.metrics.Metric``): id, labels, unit, direction, inputs,
+    ``compute(record, context) -> MetricValue``."""
 
 
 @hookspec

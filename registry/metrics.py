@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import pluggy
 
 from registry.money import BASES, Basis, MoneyTables
+from registry.plugins import call_each
 
 log = logging.getLogger(__name__)
 
@@ -166,9 +167,6 @@ class MetricCollection:
     def __iter__(self) -> Iterator[RegisteredMetric]:
         return iter(self.metrics)
 
-    def __len__(self) -> int:
-        return len(self.metrics)
-
     def get(self, metric_id: str) -> RegisteredMetric:
         """The metric with this id; ``KeyError`` naming the known ids otherwise."""
         for entry in self.metrics:
@@ -212,20 +210,7 @@ def collect_metrics(pm: pluggy.PluginManager) -> MetricCollection:
     """
     collection = MetricCollection()
     owners: dict[str, str] = {}
-    for impl in pm.hook.registry_metrics.get_hookimpls():
-        if impl.hookwrapper or impl.wrapper:
-            continue
-        plugin = impl.plugin_name
-        try:
-            result = impl.function()
-        except Exception as exc:  # a plugin's bug must not break start-up
-            log.exception("metrics plugin %s failed", plugin)
-            collection.problems.append(
-                f"plugin {plugin}: registry_metrics() raised {type(exc).__name__}: {exc}"
-            )
-            continue
-        if result is None:
-            continue
+    for plugin, result in call_each(pm, "registry_metrics", collection.problems):
         if not isinstance(result, list | tuple):
             collection.problems.append(
                 f"plugin {plugin}: registry_metrics() returned {type(result).__name__}, "

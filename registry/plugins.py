@@ -81,23 +81,36 @@ def describe_plugins(pm: PluginManager) -> list[dict]:
     return sorted(described, key=lambda p: p["name"])
 
 
-def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+def call_each(
+    pm: pluggy.PluginManager, hook_name: str, problems: list[str] | None = None, **kwargs: Any
+) -> list[tuple[str, Any]]:
     """Call every implementation of a hook on its own, as ``(plugin name, result)`` pairs.
 
-    A plugin that raises is logged by name and left out, so one broken plugin cannot break an
-    import or a page; the caller still checks each result's shape.
+    Calling ``pm.hook.<name>()`` once would let the first plugin that raises hide the rest.
+    A plugin that raises is reported by name (logged, and added to ``problems`` if given) and
+    left out, so one broken plugin cannot break an import or a page; the caller still checks
+    the shape of each result. Implementations run in registration order.
     """
     results = []
-    for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls()):
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        if impl.hookwrapper or impl.wrapper:
+            continue
         try:
             result = impl.function(*(kwargs[name] for name in impl.argnames))
         except Exception as exc:  # noqa: BLE001 - reported, never fatal
-            report_failure(impl.plugin_name, hook_name, f"raised {type(exc).__name__}: {exc}")
+            report_failure(impl.plugin_name, hook_name, f"raised {type(exc).__name__}: {exc}",
+                           problems)
             continue
         if result is not None:
             results.append((impl.plugin_name, result))
     return results
 
 
-def report_failure(plugin: str, hook_name: str, problem: str) -> None:
-    log.warning("plugin %s failed in %s: %s", plugin, hook_name, problem)
+def report_failure(plugin: str, hook_name: str, problem: str,
+                   problems: list[str] | None = None) -> str:
+    """Log a plugin's failure as ``plugin NAME: HOOK() PROBLEM`` and collect it."""
+    message = f"plugin {plugin}: {hook_name}() {problem}"
+    log.warning(message)
+    if problems is not None:
+        problems.append(message)
+    return message

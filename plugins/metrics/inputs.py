@@ -60,8 +60,7 @@ def unit_caveat(unit: str | None) -> str:
     """Says what is counted, so per-household and per-person figures are not mixed up."""
     kind = unit_kind(unit)
     if kind == "households":
-        return (f"counted in {unit} (households/families), not persons: compare only with "
-                "per-household figures")
+        return f"counted in {unit}, not persons: compare only with per-household figures"
     if kind == "persons":
         return f"counted in {unit} (persons), not households"
     if unit:

@@ -49,27 +49,33 @@ class Series:
 
     @property
     def name(self) -> str:
+        """The KPI's name, as derivations quote it."""
         return str(self.kpi.get("name"))
 
     @property
     def period(self) -> str:
-        return PERIOD_NAMES.get(self.length, f"{self.length} months")
+        """``month``, ``quarter``, ... for units and steps."""
+        return PERIOD_NAMES.get(self.length, f"{self.length}-month period")
 
     @property
     def expected(self) -> int:
+        """Periods from the first to the last, reported or not."""
         return self.last - self.first + 1
 
 
 def _series(kpi: dict, record: dict) -> Series | str:
     name = kpi.get("name")
-    observations = [o for o in kpi.get("observations") or ()
-                    if o.get("value") is not None and (o.get("period_start") or o.get("period_end"))]
-    if len(observations) < 2:
-        return f"KPI {name!r} has {len(observations)} dated observation(s); a series needs 2"
-    spans = [period_months(o.get("period_start"), o.get("period_end")) for o in observations]
+    dated = sorted(
+        ((span, o) for o in kpi.get("observations") or ()
+         if o.get("value") is not None
+         and (span := period_months(o.get("period_start"), o.get("period_end")))),
+        key=lambda pair: pair[0],
+    )
+    if len(dated) < 2:
+        return f"KPI {name!r} has {len(dated)} dated observation(s); a series needs 2"
     length = FREQUENCY_MONTHS.get((kpi.get("frequency") or "").strip().lower())
     if length is None:
-        lengths = sorted({b - a + 1 for a, b in (s for s in spans if s)})
+        lengths = sorted({last - first + 1 for (first, last), _ in dated})
         if len(lengths) != 1:
             return (f"KPI {name!r} has observations of different lengths "
                     f"({', '.join(map(str, lengths))} months)")
@@ -78,9 +84,8 @@ def _series(kpi: dict, record: dict) -> Series | str:
         return f"KPI {name!r} has observations of {length} months each: totals, not a series"
     values: dict[int, float] = {}
     caveats = []
-    for observation, span in sorted(zip(observations, spans, strict=True),
-                                    key=lambda pair: pair[1] or (0, 0)):
-        index = (span or (0, 0))[0] // length
+    for (first_month, _), observation in dated:
+        index = first_month // length
         if index in values:
             caveats.append(f"{name}: two observations for {_label(index, length)}, the later kept")
         values[index] = float(observation["value"])
@@ -88,15 +93,17 @@ def _series(kpi: dict, record: dict) -> Series | str:
     record_span = period_months(record.get("start_date"), None)
     if record_span:
         first = min(first, record_span[0] // length)
-    if record.get("end_date"):
-        last = max(last, period_months(None, record["end_date"])[1] // length)  # type: ignore[index]
+    end_span = period_months(None, record.get("end_date"))
+    if end_span:
+        last = max(last, end_span[1] // length)
     reported = len(values)
-    if all(o.get("cumulative") for o in observations):
+    if all(observation.get("cumulative") for _, observation in dated):
         ordered = sorted(values.items())
         values = {b: vb - va for (a, va), (b, vb) in zip(ordered, ordered[1:], strict=False)
                   if b == a + 1}
-        caveats.append(f"{name}: cumulative values turned into per-{PERIOD_NAMES.get(length)} "
-                       "increments (first period and gaps dropped)")
+        period = PERIOD_NAMES.get(length, f"{length}-month period")
+        caveats.append(f"{name}: cumulative values turned into per-{period} increments "
+                       "(first period and gaps dropped)")
     return Series(kpi, length, first, last, reported, values, caveats)
 
 

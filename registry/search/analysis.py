@@ -62,6 +62,30 @@ def stems(text: str, lang: str) -> list[str]:
     return _STEMMERS[lang].stemWords([w for w in words(text) if w not in stop])
 
 
+def phrase_keys(text: str, lang: str) -> list[str]:
+    """Every folded word of a text stemmed in ``lang``, stop words included (for phrases)."""
+    return _STEMMERS[lang].stemWords(words(text))
+
+
+def plural(word: str, lang: str) -> str:
+    """A regular plural of a folded word, for the words whose stem changes with number.
+
+    Snowball stems "mujer" to "muj" but "mujeres" to "mujer"; terms and query words are
+    looked up in both numbers so that such pairs still meet.
+    """
+    if word.endswith(("s", "x", "z")) and lang != "en":
+        return word
+    if lang == "en":
+        if word.endswith(("s", "x", "z", "ch", "sh")):
+            return word + "es"
+        if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
+            return word[:-1] + "ies"
+        return word + "s"
+    if lang in ("es", "pt") and word[-1] not in "aeiou":
+        return word + "es"
+    return word + "s"
+
+
 def tokens(text: str, lang: str) -> list[Token]:
     """The words of a text that are not stop words, with their spans in the original text.
 
@@ -93,8 +117,16 @@ def guess_language(text: str, hint: str | None = None) -> str:
 
 @lru_cache(maxsize=4096)
 def query_stems(word: str) -> tuple[str, ...]:
-    """A query word's stems in every language, without repeats (the query has no language)."""
-    return tuple(dict.fromkeys(_STEMMERS[lang].stemWord(word) for lang in LANGUAGES))
+    """A query word's stems in every language and both numbers (the query has no language)."""
+    forms = {word}
+    if word.endswith("es"):
+        forms.add(word[:-2])
+    if word.endswith("s"):
+        forms.add(word[:-1])
+    found = []
+    for lang in LANGUAGES:
+        found.extend(_STEMMERS[lang].stemWords(sorted({*forms, plural(word, lang)})))
+    return tuple(dict.fromkeys(s for s in found if len(s) > 1))
 
 
 def unique(items: Iterable[str]) -> list[str]:

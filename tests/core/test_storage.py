@@ -184,11 +184,11 @@ def test_broken_plugins_are_reported_by_name_and_do_not_break_imports(registry, 
     tags = registry.practices.get(result.practice_ids[0])["tags"]
     assert [t["code"] for t in tags if t["derived"]] == ["seen-by-recorder"]
     messages = [r.getMessage() for r in caplog.records]
-    for expected in ("plugin raising_plugin failed in registry_enrich_record: raised "
+    for expected in ("plugin raising_plugin: registry_enrich_record() raised "
                      "RuntimeError: enrichment service down",
-                     "plugin raising_plugin failed in registry_record_saved",
-                     "plugin garbage_plugin failed in registry_validate_record",
-                     "plugin garbage_plugin failed in registry_enrich_record: returned invalid"):
+                     "plugin raising_plugin: registry_record_saved() raised",
+                     "plugin garbage_plugin: registry_validate_record() returned",
+                     "plugin garbage_plugin: registry_enrich_record() returned invalid"):
         assert any(m.startswith(expected) for m in messages), (expected, messages)
 
 

@@ -1,0 +1,111 @@
+"""The concept thesaurus: the same idea in four languages, so a query crosses languages.
+
+Every term is analysed like text (folded, each word stemmed in the term's language, stop
+words kept so that "famille d'accueil" stays a phrase) and matched word by word. A practice
+is indexed under every concept its texts mention; a query is split into concept spans,
+longest first, and plain words (see ``registry.search.query``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from registry.search.analysis import LANGUAGES, STOP_WORDS, phrase_keys, plural, words
+
+#: The built-in thesaurus (data, not code: add terms there).
+THESAURUS_FILE = Path(__file__).parent / "data" / "thesaurus.toml"
+
+#: ``{concept id: {language: [terms]}}``, the shape of the data file and of plugin concepts.
+Concepts = Mapping[str, Mapping[str, Sequence[str]]]
+
+_CONCEPT_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class ConceptMatch:
+    """Words ``start`` to ``end`` (exclusive) of a text name ``concept``."""
+
+    start: int
+    end: int
+    concept: str
+
+
+class Thesaurus:
+    """Concept terms compiled per language into phrase tables keyed by their first word."""
+
+    def __init__(self, concepts: Concepts) -> None:
+        self.concepts = {concept: {lang: list(terms) for lang, terms in by_lang.items()}
+                         for concept, by_lang in concepts.items()}
+        self._phrases: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = {
+            lang: {} for lang in LANGUAGES}
+        for concept, by_lang in self.concepts.items():
+            for lang, terms in by_lang.items():
+                table = self._phrases[lang]
+                for term in terms:
+                    for keys in _number_forms(term, lang):
+                        if (keys, concept) not in table.get(keys[0], ()):
+                            table.setdefault(keys[0], []).append((keys, concept))
+        for table in self._phrases.values():
+            for phrases in table.values():
+                phrases.sort(key=lambda item: -len(item[0]))
+
+    @classmethod
+    def load(cls, extra: Iterable[Concepts] = ()) -> Thesaurus:
+        """The built-in thesaurus merged with concepts from plugins (checked, terms added)."""
+        with THESAURUS_FILE.open("rb") as handle:
+            merged = {c: {lang: list(t) for lang, t in by_lang.items()}
+                      for c, by_lang in tomllib.load(handle).items()}
+        for concepts in extra:
+            for concept, by_lang in check_concepts(concepts).items():
+                for lang, terms in by_lang.items():
+                    merged.setdefault(concept, {}).setdefault(lang, []).extend(terms)
+        return cls(merged)
+
+    def match(self, keys: Sequence[str], lang: str) -> list[ConceptMatch]:
+        """Every concept term in a sequence of phrase keys, overlapping ones included."""
+        table = self._phrases[lang]
+        found = []
+        for i, key in enumerate(keys):
+            for phrase, concept in table.get(key, ()):
+                if tuple(keys[i:i + len(phrase)]) == phrase:
+                    found.append(ConceptMatch(i, i + len(phrase), concept))
+        return found
+
+    def concepts_in(self, text: str, lang: str) -> set[str]:
+        """The concepts a text in ``lang`` mentions."""
+        return {m.concept for m in self.match(phrase_keys(text, lang), lang)}
+
+
+def _number_forms(term: str, lang: str) -> set[tuple[str, ...]]:
+    """The phrase keys of a term as written and with its words in the plural."""
+    written = words(term)
+    if not written:
+        return set()
+    content = [i for i, w in enumerate(written) if w not in STOP_WORDS[lang]]
+    forms = {tuple(written)}
+    for chosen in (content, content[:1], content[-1:]):
+        forms.add(tuple(plural(w, lang) if i in chosen else w for i, w in enumerate(written)))
+    return {tuple(phrase_keys(" ".join(form), lang)) for form in forms}
+
+
+def check_concepts(concepts: Concepts) -> Concepts:
+    """Plugin concepts as given, or a ValueError that names the concept and what is wrong."""
+    for concept, by_lang in concepts.items():
+        if not isinstance(concept, str) or not _CONCEPT_ID.match(concept):
+            raise ValueError(f"search concept {concept!r}: ids are lower case letters, digits "
+                             "and underscores, starting with a letter")
+        if not isinstance(by_lang, Mapping):
+            raise ValueError(f"search concept {concept!r}: expected {{language: [terms]}}")
+        for lang, terms in by_lang.items():
+            if lang not in LANGUAGES:
+                raise ValueError(f"search concept {concept!r}: language {lang!r} is not one of "
+                                 f"{', '.join(LANGUAGES)}")
+            if isinstance(terms, str) or not all(isinstance(t, str) and t.strip()
+                                                 for t in terms):
+                raise ValueError(f"search concept {concept!r}: {lang} terms must be a list of "
+                                 "non-empty strings")
+    return concepts
