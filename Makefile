@@ -12,8 +12,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml examples/registry-metric-example/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e examples/registry-metric-example
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,7 +32,7 @@ postgres:
 
 test: install postgres
 	@mkdir -p test-artifacts
-	$(BIN)/python -m pytest --junitxml=test-artifacts/junit.xml
+	$(BIN)/python -m pytest --junitxml=test-artifacts/junit.xml tests examples/registry-metric-example/tests
 	$(BIN)/python tests/check_run.py test-artifacts/junit.xml
 
 lint: install

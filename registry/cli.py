@@ -145,6 +145,100 @@ def reindex() -> None:
     click.echo(f"indexed {registry.practices.count()} practice(s)")
 
 
+def _metric_context(base_currency: str | None, base_year: int | None, basis: str):
+    from registry.metrics import MetricContext
+
+    try:
+        return MetricContext(base_currency=base_currency.upper() if base_currency else None,
+                             base_year=base_year, basis=basis)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@main.command()
+@click.argument("practice_ids", nargs=-1, required=True)
+@click.option("--base-currency", help="Convert money to this ISO 4217 currency.")
+@click.option("--base-year", type=int, help="Prices of this year (needs --base-currency).")
+@click.option("--basis", type=click.Choice(["market", "ppp"]), default="market",
+              show_default=True, help="Market exchange rates or PPP conversion factors.")
+@click.option("--peers", "with_peers", is_flag=True,
+              help="Add each practice's peer group and percentiles.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the metric table as CSV.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--chart", type=click.Path(path_type=Path),
+              help="Write a chart of the first metric with values (.png or .svg).")
+def compare(practice_ids: tuple[str, ...], base_currency: str | None, base_year: int | None,
+            basis: str, with_peers: bool, as_csv: bool, as_json: bool,
+            chart: Path | None) -> None:
+    """Compare practices side by side: fields, metrics with their derivation, caveats."""
+    from registry.charts import comparison_bars
+    from registry.services.comparisons import rows_to_csv
+
+    context = _metric_context(base_currency, base_year, basis)
+    service = get_registry().comparisons
+    try:
+        comparison = service.compare(list(practice_ids), context)
+        peers = {pid: service.peers(pid, context=context) for pid in practice_ids} \
+            if with_peers else {}
+    except RegistryError as exc:
+        raise click.ClickException(exc.message) from exc
+    if chart:
+        fmt = chart.suffix.lstrip(".").lower()
+        if fmt not in ("png", "svg"):
+            raise click.BadParameter("the file must end in .png or .svg", param_hint="--chart")
+        metric = next((m for m in comparison.metrics
+                       if any(comparison.values[r["id"]][m["id"]]["value"] is not None
+                              for r in comparison.records)), comparison.metrics[0])
+        values = [comparison.values[r["id"]][metric["id"]] for r in comparison.records]
+        chart.write_bytes(comparison_bars(
+            [next(iter(r["title"].values())) for r in comparison.records],
+            [v["value"] for v in values], metric["label"],
+            next((v["unit"] for v in values if v["unit"]), ""), fmt))
+        click.echo(f"chart written: {chart}", err=True)
+    if as_csv:
+        click.echo(rows_to_csv(comparison.metric_table()), nl=False)
+    elif as_json:
+        _echo_json({**comparison.as_dict(), **({"peers": peers} if peers else {})})
+    else:
+        _print_comparison(comparison, peers)
+
+
+def _print_comparison(comparison, peers: dict) -> None:
+    for record in comparison.records:
+        click.echo(f"{record['id']}  {next(iter(record['title'].values()))}")
+    for metric in comparison.metrics:
+        click.echo(f"\n{metric['label']} [{metric['id']}]")
+        for record in comparison.records:
+            value = comparison.values[record["id"]][metric["id"]]
+            shown = (f"{value['value']:,.2f} {value['unit']}" if value["value"] is not None
+                     else f"n/a: {value['reason']}")
+            rank = (peers.get(record["id"], {}).get("ranks", {}).get(metric["id"]) or {})
+            if rank.get("percentile") is not None:
+                shown += f"  (percentile {rank['percentile']:.0f} of {rank['peers_used']} peers)"
+            click.echo(f"  {record['id']}: {shown}")
+    if comparison.caveats:
+        click.echo("\ncaveats:")
+        for caveat in comparison.caveats:
+            click.echo(f"  - {caveat}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("export"),
+              show_default=True, help="Folder of the data package.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True, help="How the records are written.")
+def export(out: Path, fmt: str) -> None:
+    """Export the whole registry as a data package (records, JSON Schema, metric table)."""
+    from registry.services.exports import export_package
+
+    registry = get_registry()
+    with tqdm(total=registry.practices.count(), desc="exporting", unit="practice",
+              file=sys.stderr, disable=None) as bar:
+        descriptor = export_package(registry.practices, registry.comparisons, out, fmt,
+                                    progress=bar.update)
+    click.echo(f"exported {descriptor['resources'][0]['count']} practice(s) to {out}")
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
 def plugins(as_json: bool) -> None:

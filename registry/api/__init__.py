@@ -32,6 +32,7 @@ class RegistryApi(Api):
 
 
 def register_api(app: Flask) -> None:
+    from registry.api.compare import blp as compare
     from registry.api.practices import blp as practices
     from registry.api.search import blp as search
 
@@ -45,6 +46,7 @@ def register_api(app: Flask) -> None:
     api = RegistryApi(app)
     api.register_blueprint(practices)
     api.register_blueprint(search)
+    api.register_blueprint(compare)
 
     @app.errorhandler(RegistryError)
     def _registry_error(error: RegistryError):

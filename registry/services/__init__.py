@@ -8,8 +8,10 @@ import pluggy
 
 from registry.config import Config
 from registry.db import Database
+from registry.metrics import collect_metrics
 from registry.plugins import build_plugin_manager
 from registry.search import SearchIndex, collect_search_fields, open_index
+from registry.services.comparisons import ComparisonService
 from registry.services.imports import ImportService
 from registry.services.practices import PracticeService
 
@@ -24,6 +26,7 @@ class Registry:
     search: SearchIndex
     practices: PracticeService
     imports: ImportService
+    comparisons: ComparisonService
 
     @classmethod
     def from_config(cls, config: Config, extra_plugins: tuple = ()) -> Registry:
@@ -33,7 +36,8 @@ class Registry:
         practices = PracticeService(db, pm, search)
         importers = [imp for batch in pm.hook.registry_importers() for imp in batch]
         imports = ImportService(practices, importers, config.max_document_bytes)
-        return cls(config, db, pm, search, practices, imports)
+        comparisons = ComparisonService(practices, collect_metrics(pm))
+        return cls(config, db, pm, search, practices, imports, comparisons)
 
     def init(self) -> None:
         """Create or upgrade the database schema (the index creates itself)."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from registry.app import get_registry
-from registry.errors import NotFound
+from registry.charts import comparison_bars, kpi_series, peer_distribution
+from registry.errors import NotFound, RegistryError
+from registry.metrics import MetricContext
 from registry.schema import missing_fields
 from registry.services.practices import public_view
 
@@ -48,3 +50,74 @@ def practice_page(practice_id: str):
         abort(404)
     return render_template("practice.html", record=public_view(record), revisions=revisions,
                            missing=missing_fields(record))
+
+
+def _money_context() -> MetricContext:
+    currency = (request.args.get("base_currency") or "").upper() or None
+    year = request.args.get("base_year", type=int) if currency else None
+    try:
+        return MetricContext(base_currency=currency, base_year=year,
+                             basis=request.args.get("basis", "market"))
+    except ValueError:
+        abort(400)
+
+
+@web.get("/compare")
+def compare_page():
+    ids = [i for i in request.args.getlist("ids") if i]
+    registry = get_registry()
+    comparison = error = None
+    if ids:
+        try:
+            comparison = registry.comparisons.compare(ids, _money_context())
+        except RegistryError as exc:
+            error = exc.message
+    records, _ = registry.practices.list(per_page=100)
+    return render_template("compare.html", comparison=comparison, error=error, ids=ids,
+                           choices=records, query_string=request.query_string.decode())
+
+
+@web.get("/charts/compare.svg")
+def compare_chart():
+    try:
+        comparison = get_registry().comparisons.compare(request.args.getlist("ids"),
+                                                        _money_context())
+    except RegistryError:
+        abort(404)
+    metric_id = request.args.get("metric", "cost_per_beneficiary")
+    metric = next((m for m in comparison.metrics if m["id"] == metric_id), None)
+    if metric is None:
+        abort(404)
+    values = [comparison.values[r["id"]][metric_id] for r in comparison.records]
+    svg = comparison_bars([next(iter(r["title"].values())) for r in comparison.records],
+                          [v["value"] for v in values], metric["label"],
+                          next((v["unit"] for v in values if v["unit"]), ""))
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@web.get("/charts/kpi/<practice_id>.svg")
+def kpi_chart(practice_id: str):
+    try:
+        record = get_registry().practices.get(practice_id)
+    except NotFound:
+        abort(404)
+    return Response(kpi_series(record), mimetype="image/svg+xml")
+
+
+@web.get("/charts/peers/<practice_id>/<metric_id>.svg")
+def peer_chart(practice_id: str, metric_id: str):
+    registry = get_registry()
+    try:
+        peers = registry.comparisons.peers(practice_id, request.args.get("place", "anywhere"),
+                                           _money_context())
+    except NotFound:
+        abort(404)
+    rank = peers["ranks"].get(metric_id)
+    if rank is None or rank["value"]["value"] is None:
+        abort(404)
+    values = [p["metrics"][metric_id] for p in peers["peers"]]
+    unit = rank["value"]["unit"]
+    return Response(peer_distribution([v["value"] for v in values
+                                       if v["value"] is not None and v["unit"] == unit],
+                                      rank["value"]["value"], metric_id, unit),
+                    mimetype="image/svg+xml")

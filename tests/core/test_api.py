@@ -67,3 +67,50 @@ def test_search_api_filters_by_country(app, client, seed_paths):
     _import_seeds(app, seed_paths)
     results = client.get("/api/search?q=familia&country=CO").get_json()
     assert results["total"] == 1 and "pobreza" in results["hits"][0]["title"]
+
+
+def _ids_by_country(app) -> dict[str, str]:
+    return {r["jurisdiction"]["country"] + r["provenance"]["format"]: r["id"]
+            for r in app.extensions["registry"].practices.iter_all()}
+
+
+def test_compare_api_page_and_charts(app, client, seed_paths):
+    _import_seeds(app, seed_paths)
+    ids = _ids_by_country(app)
+    medellin, jalisco = ids["COsdg_action"], ids["MXoru_fogar"]
+    data = client.get(f"/api/compare?ids={medellin}&ids={jalisco}").get_json()
+    values = {p["id"]: p["metrics"] for p in data["practices"]}
+    assert round(values[medellin]["cost_per_outcome"]["value"]) == 3_090_311
+    assert client.get(f"/api/compare?ids={medellin}").status_code == 422
+    converted = client.get(f"/api/compare?ids={medellin}&ids={jalisco}&base_currency=EUR"
+                           "&base_year=2022&basis=ppp").get_json()
+    eur = {p["id"]: p["metrics"] for p in converted["practices"]}[medellin]
+    assert eur["cost_per_beneficiary"]["unit"].startswith("EUR")
+    page = client.get(f"/compare?ids={medellin}&ids={jalisco}").get_data(as_text=True)
+    assert "1,100,459.75 COP per household" in page and "Femmes qui avancent" in page
+    chart = client.get(f"/charts/compare.svg?ids={medellin}&ids={jalisco}")
+    assert chart.mimetype == "image/svg+xml" and b"<svg" in chart.data
+    kpis = client.get(f"/charts/kpi/{medellin}.svg")
+    assert kpis.status_code == 200 and b"<svg" in kpis.data
+    assert client.get("/charts/kpi/gp-nothing.svg").status_code == 404
+
+
+def test_peers_api(app, client, seed_paths):
+    from pathlib import Path
+
+    guadalajara = Path(__file__).resolve().parents[1] / "data/venice_form/es_guadalajara_crianza.txt"
+    registry = app.extensions["registry"]
+    _import_seeds(app, seed_paths)
+    peer_id = registry.imports.import_document(guadalajara).practice_ids[0]
+    san_luis = next(r["id"] for r in registry.practices.iter_all()
+                    if r["provenance"]["format"] == "venice_form" and r["id"] != peer_id)
+    peers = client.get(f"/api/practices/{san_luis}/peers?place=country").get_json()
+    assert [p["id"] for p in peers["peers"]] == [peer_id]
+    assert {"V.D.03", "V.D.10", "country MX"} <= set(peers["peers"][0]["shared"])
+    assert "kpi_months" in peers["ranks"]
+
+
+def test_plugins_api_lists_every_plugin_with_its_hooks(client):
+    plugins = {p["name"]: p for p in client.get("/api/plugins").get_json()}
+    assert plugins["metrics"]["hooks"] == ["registry_metrics"]
+    assert plugins["sdg_action"]["package"] == "good-practice-registry"

@@ -1,0 +1,34 @@
+"""The example plugin, installed with pip, seen and used by the registry through its entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from registry.config import Config
+from registry.metrics import MetricContext, compute_all
+from registry.plugins import build_plugin_manager, describe_plugins
+from registry.services import Registry
+
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
+
+
+def test_the_entry_point_loads_the_plugin():
+    described = {p["name"]: p for p in describe_plugins(build_plugin_manager())}
+    example = described["metric_example"]
+    assert example["package"] == "registry-metric-example"
+    assert example["hooks"] == ["registry_metrics", "registry_search_fields"]
+
+
+def test_metric_and_search_field_work_on_the_seeds(tmp_path):
+    registry = Registry.from_config(Config(instance_dir=tmp_path))
+    registry.init()
+    registry.imports.import_paths(sorted(SEEDS.glob("*.txt")))
+    relaf = registry.search.query("", filters={"has_events": ["yes"]})
+    assert relaf.total == 2  # the two RELAF newsletters report dated activities
+    late_2016 = next(r for r in registry.practices.iter_all()
+                     if r["start_date"] == "2016-11")
+    value = compute_all(late_2016, registry.comparisons.metrics,
+                        MetricContext())["events_per_year"]
+    events = len([e for e in late_2016["events"] if e["date"]])
+    assert value.value == events / (2 / 12)
+    registry.close()
