@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TypeVar
 
 from babel.dates import get_month_names
 
@@ -171,6 +172,52 @@ _ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{2,}\b")
 _ROMAN_RE = re.compile(r"^[IVXLC]+$")
 _TOKEN_RE = re.compile(r"\s+([A-ZÀ-Þ][\w’'-]*)")
 _POSSESSIVE_RE = re.compile(r"[’']s$")
+_SPACES_RE = re.compile(r"\s+")
+_BLANK_LINE_RE = re.compile(r"\n\s*\n")
+_ASIDE_RE = re.compile(r"\s*\(.*?\)")
+_PARENTHESES_RE = re.compile(r"\s*\([^()]*\)")
+_INSIDE_PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
+_YEAR_RE = re.compile(r"\d{4}")
+_SPACE_COMMA_RE = re.compile(r"\s+,")
+_DOUBLE_COMMA_RE = re.compile(r",\s*,")
+_LEADING_COMMA_RE = re.compile(r"^,\s*")
+_TRAILING_STOPS_RE = re.compile(r"[\s.]+$")
+_SENTENCE_STOP_RE = re.compile(r"[.;](?:\s|$)")
+_LIST_PIECES_RE = re.compile(rf"({_LIST_SPLIT}|[()])")
+_LIST_SPLIT_RE = re.compile(_LIST_SPLIT)
+_ITEM_ARTICLE_RE = re.compile(
+    r"^(?:(?:de|del|du|des)\s+|d['’])?(?:(?:the|el|la|los|las|le|les)\s+|l['’])?", re.I
+)
+_ROLE_RE = re.compile(rf"\b(?:{ROLE_WORDS})\b")
+_ROLE_WORD_RE = re.compile(ROLE_WORDS)
+_TRAILING_ACRONYM_RE = re.compile(r"\b([A-Z]{2,})\s*$")
+_MEMBER_RE = re.compile(rf"\s+(?:{MEMBER_WORDS})$", re.I)
+
+# The per-language pattern tables above, compiled once.
+_APPEAL_RES = {lang: re.compile(pattern) for lang, pattern in APPEALS.items()}
+_INTRO_RES = {lang: re.compile(pattern, re.I) for lang, pattern in INTROS.items()}
+_COURTESY_RES = {lang: re.compile(pattern, re.I) for lang, pattern in COURTESIES.items()}
+_EMPTY_VERB_RES = {lang: re.compile(pattern, re.I) for lang, pattern in EMPTY_VERBS.items()}
+_CUT_RES = {lang: re.compile(pattern, re.I) for lang, pattern in CUTS.items()}
+_CUT_OR_STOP_RES = {lang: re.compile(r"[,;:]|" + pattern, re.I) for lang, pattern in CUTS.items()}
+_ARTICLE_RES = {lang: re.compile(pattern, re.I) for lang, pattern in ARTICLES.items()}
+_ANAPHORA_RES = {lang: re.compile(pattern, re.I) for lang, pattern in ANAPHORA.items()}
+_LOCATIVE_RES = {lang: re.compile(pattern) for lang, pattern in LOCATIVES.items()}
+_DESTINATION_RES = {lang: re.compile(pattern) for lang, pattern in DESTINATIONS.items()}
+_PARTNER_LIST_RES = {lang: re.compile(pattern, re.I) for lang, pattern in PARTNER_LISTS.items()}
+_PARTNER_LIST_BEFORE_RES = {
+    lang: re.compile(pattern, re.I) for lang, pattern in PARTNER_LISTS_BEFORE.items()
+}
+_PROGRAMME_RES = {
+    lang: tuple(re.compile(pattern) for pattern in patterns)
+    for lang, patterns in PROGRAMMES.items()
+}
+# Folded heading -> its language (the first language wins).
+_FOLDED_HEADINGS: dict[str, str] = {}
+for _lang, _heading_text in HEADINGS.items():
+    _FOLDED_HEADINGS.setdefault(tp.fold(_heading_text), _lang)
+
+T = TypeVar("T")
 
 
 class RelafNewsletterImporter:

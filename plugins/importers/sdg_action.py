@@ -36,6 +36,7 @@ HEADINGS = {
     "countries": "countries",
     "contact information": "contact",
 }
+_LONGEST_HEADING = max(map(len, HEADINGS))
 
 # The status the platform prints on a line of its own, in any of the languages.
 STATUSES = {
@@ -185,6 +186,38 @@ _RESOURCE_LABELS = (
     ("in_kind", r"^(?:in[- ]kind|en especie|en nature)\b"),
 )
 
+# The pattern tables above, compiled once.
+_OUTCOME_RES = {lang: tuple((re.compile(pattern, re.I), outcome) for pattern, outcome in rows)
+                for lang, rows in OUTCOMES.items()}
+_PLANNED_RES = {lang: re.compile(pattern, re.I) for lang, pattern in PLANNED.items()}
+_REACHED_RES = {lang: re.compile(pattern, re.I) for lang, pattern in REACHED.items()}
+_STAFF_RES = {lang: tuple(re.compile(p.replace("NUM", _NUM), re.I) for p in patterns)
+              for lang, patterns in STAFF.items()}
+_TEAM_LIST_RES = {lang: re.compile(pattern, re.I) for lang, pattern in TEAM_LISTS.items()}
+_LIST_SPLIT_RES = {lang: re.compile(pattern) for lang, pattern in _LIST_SPLIT.items()}
+_IN_KIND_RE = re.compile(IN_KIND, re.I)
+_PLACE_RES = {lang: re.compile(pattern + _AFTER_PLACE) for lang, pattern in PLACE_PHRASES.items()}
+_ENTITY_PLACE_RES = tuple((re.compile(pattern), level) for pattern, level in ENTITY_PLACES)
+_PRACTICE_TYPE_RES = tuple((kind, re.compile(rf"\b(?:{pattern})\b", re.I))
+                           for kind, pattern in PRACTICE_TYPES)
+_RESOURCE_LABEL_RES = tuple((kind, re.compile(pattern, re.I))
+                            for kind, pattern in _RESOURCE_LABELS)
+_UNIT_RE = re.compile(rf"^(.+?)\s*[-–—]\s*((?:{UNIT_WORDS})\b.*)$")
+_NAME_AND_TYPE_RE = re.compile(r"^(.+?)\s*\(\s*([^()]+?)\s*\)$")
+_FINAL_STOP_RE = re.compile(r"(?<!\.)\.$")
+_BLANK_LINES_RE = re.compile(r"\n{2,}")
+_CURRENCY_CODE_RE = re.compile(r"\b([A-Z]{3})\b")
+_LEADING_NUM_RE = re.compile(rf"^\s*({_NUM})")
+_COUNT_CLAUSE_END_RE = re.compile(r"[,;]|\d")
+_CLAUSE_SEPARATOR_RE = re.compile(r"[,;]\s")
+_ITEM_LEAD_RE = re.compile(r"^(?:de\s+|d['’]\s*|of\s+)", re.I)
+_SPACES_RE = re.compile(r"\s+")
+_CONTACT_LABEL_RE = re.compile(r"^(?:e-?mail|tel(?:éfono|ephone)?|phone|t[ée]l)\s*[:.]?\s*$",
+                               re.I)
+_PIECE_SEPARATOR_RE = re.compile(r"\s+[-–—:|]\s+|\t")
+_NOT_WORDS_RE = re.compile(r"[\d\W]+")
+_DIGIT_RE = re.compile(r"\d")
+
 
 class SdgActionImporter:
     """Reads one SDG Actions Platform record into one record."""
@@ -196,8 +229,15 @@ class SdgActionImporter:
         """Sure with the "#SDGAction" id where the platform prints it (its own line, or after
         the entity type) or with it and headings; fairly sure with several headings alone.
         An id merely mentioned in running text (a README, a report) is not enough."""
-        headings = {line.strip().casefold() for line in text.splitlines()} & HEADINGS.keys()
-        if _ID_LINE_RE.search(text) or (_ID_RE.search(text) and len(headings) >= 2):
+        # Casefolding never shortens a line, so only short lines can be headings.
+        headings = {
+            stripped.casefold()
+            for line in text.splitlines()
+            if len(stripped := line.strip()) <= _LONGEST_HEADING
+        } & HEADINGS.keys()
+        if "#SDGAction" in text and (
+            _ID_LINE_RE.search(text) or (_ID_RE.search(text) and len(headings) >= 2)
+        ):
             return 0.95
         return 0.6 if len(headings) >= 5 else 0.3 if len(headings) >= 3 else 0.0
 
@@ -214,7 +254,7 @@ class SdgActionImporter:
             raise DocumentRejected(
                 "the record has no title line before its entity and sections", field="title"
             )
-        title = re.sub(r"(?<!\.)\.$", "", raw_title)
+        title = _FINAL_STOP_RE.sub("", raw_title)
         id_match = _ID_RE.search(text)
         status_word = _take_status(sections)
         paragraphs = _paragraphs(sections.get("description", []))
@@ -329,14 +369,14 @@ def _header(lines: list[str]) -> tuple[str | None, str | None, str | None]:
             type_text = " ".join(lines[i:]).split(")")[0]
             entity, title_lines = (lines[i - 1], lines[: i - 1]) if i else (None, [])
             return " ".join(title_lines) or None, entity, type_text.strip("( ") or None
-        if match := re.match(r"^(.+?)\s*\(\s*([^()]+?)\s*\)$", line):
+        if match := _NAME_AND_TYPE_RE.match(line):
             return " ".join(lines[:i]) or None, match[1], match[2]
     return (lines[0] if lines else None), (" ".join(lines[1:]) or None), None
 
 
 def _split_unit(entity: str) -> tuple[str, str | None]:
     """("Alcaldía de Medellín", "Secretaría de ...") when a dash introduces a unit word."""
-    match = re.match(rf"^(.+?)\s*[-–—]\s*((?:{UNIT_WORDS})\b.*)$", entity)
+    match = _UNIT_RE.match(entity)
     return (match[1].strip(), match[2].strip()) if match else (entity, None)
 
 
@@ -346,7 +386,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
     if "" not in lines[:-1] or not any(lines):
         return [line for line in lines if line]
     text = "\n".join(lines).strip()
-    return [" ".join(p.split("\n")) for p in re.split(r"\n{2,}", text)]
+    return [" ".join(p.split("\n")) for p in _BLANK_LINES_RE.split(text)]
 
 
 def _only_urls(paragraph: str) -> bool:
@@ -370,8 +410,8 @@ def _unique(items: list[dict], key: str) -> list[dict]:
 def _practice_type(first_paragraph: str) -> str:
     """The kind of practice named earliest in the first sentence, else "other"."""
     sentence = _SENTENCE_END.split(first_paragraph, maxsplit=1)[0]
-    found = [(m.start(), kind) for kind, pattern in PRACTICE_TYPES
-             if (m := re.search(rf"\b(?:{pattern})\b", sentence, re.I))]
+    found = [(m.start(), kind) for kind, pattern in _PRACTICE_TYPE_RES
+             if (m := pattern.search(sentence))]
     return min(found)[1] if found else "other"
 
 
@@ -388,12 +428,12 @@ def _jurisdiction(entity: str | None, countries: list[str], narrative: str, lang
     codes = [code for name in countries if (code := tp.country_code(name, lang))]
     country = codes[0] if codes else None
     place = level = region = None
-    for pattern, entity_level in ENTITY_PLACES:
-        if entity and (match := re.match(pattern, entity)):
+    for pattern, entity_level in _ENTITY_PLACE_RES:
+        if entity and (match := pattern.match(entity)):
             place, level = match["p"].strip(), entity_level
             break
     for lang_key in (lang, *(k for k in PLACE_PHRASES if k != lang)):
-        match = re.search(PLACE_PHRASES[lang_key] + _AFTER_PLACE, narrative)
+        match = _PLACE_RES[lang_key].search(narrative)
         if match and tp.country_code(match["country"], lang):
             if place is None or tp.fold(place) == tp.fold(match["place"]):
                 place, level, region = match["place"], "municipality", match["region"]
@@ -436,9 +476,9 @@ class _Narrative:
         """The "Resources mobilized" section: "Financing (in USD)" then "1,200,000", etc."""
         kind = currency = None
         for line in filter(None, lines):
-            for resource_type, pattern in _RESOURCE_LABELS:
-                if re.match(pattern, line, re.I):
-                    kind, code = resource_type, re.search(r"\b([A-Z]{3})\b", line)
+            for resource_type, pattern in _RESOURCE_LABEL_RES:
+                if pattern.match(line):
+                    kind, code = resource_type, _CURRENCY_CODE_RE.search(line)
                     currency = code[1] if code and _currency_code(code[1]) else self.currency
                     break
             else:
@@ -447,7 +487,7 @@ class _Narrative:
     def _resource_value(self, kind: str | None, currency: str | None, line: str) -> None:
         if kind is None or self._money(line, (None, None), kind=kind if kind != "staff" else None):
             return
-        number = re.match(rf"^\s*({_NUM})", line)
+        number = _LEADING_NUM_RE.match(line)
         headcount = self._number(number[1]) if number else None
         if kind == "staff" and isinstance(headcount, int):
             self._add_resource("staff", None, None, (None, None), headcount, line)
@@ -458,15 +498,16 @@ class _Narrative:
             self._add_resource("in_kind", None, None, (None, None), None, line)
 
     def _count(self, count: tp.Count, sentence: str, period: tuple, reached: bool) -> None:
-        after = re.split(r"[,;]|\d", sentence[count.end:], maxsplit=1)[0]
-        for lang in _langs(self.lang):
-            for pattern, outcome in OUTCOMES[lang]:
-                if re.search(pattern, after, re.I):
+        after = _COUNT_CLAUSE_END_RE.split(sentence[count.end:], maxsplit=1)[0]
+        langs = _langs(self.lang)
+        for lang in langs:
+            for pattern, outcome in _OUTCOME_RES[lang]:
+                if pattern.search(after):
                     self._add_kpi(count, outcome, period)
                     return
-        if any(re.search(PLANNED[lang], sentence, re.I) for lang in _langs(self.lang)):
+        if any(_PLANNED_RES[lang].search(sentence) for lang in langs):
             kind = "planned"
-        elif reached or any(re.search(REACHED[lang], sentence, re.I) for lang in _langs(self.lang)):
+        elif reached or any(_REACHED_RES[lang].search(sentence) for lang in langs):
             kind = "reached"
         else:
             return
@@ -492,8 +533,13 @@ class _Narrative:
     ) -> list[tuple[int, int]]:
         """Amounts with a currency mark before or after them, typed by ``kind`` or by their
         clause ("en especie" is in kind); returns the spans taken."""
-        spans = []
-        for match in _money_re().finditer(sentence):
+        spans: list[tuple[int, int]] = []
+        # Every amount has a digit at most a currency mark and a space after its start.
+        first_digit = _DIGIT_RE.search(sentence)
+        if first_digit is None:
+            return spans
+        start = max(0, first_digit.start() - _MONEY_REACH)
+        for match in _money_re().finditer(sentence, start):
             mark = match["pre"] or match["post"]
             currency = _currency(mark, self.currency)
             if currency is None or any(s <= match.start() < e for s, e in spans):
@@ -501,26 +547,28 @@ class _Narrative:
             amount = self._amount(match["num"] or match["num2"], match["scale"] or match["scale2"])
             if amount is None:
                 continue
-            clause = re.split(r"[,;]\s", sentence[match.end():], maxsplit=1)[0]
-            clause = re.split(r"[,;]\s", sentence[: match.start()])[-1] + match[0] + clause
-            in_kind = re.search(IN_KIND, clause, re.I)
+            clause = _CLAUSE_SEPARATOR_RE.split(sentence[match.end():], maxsplit=1)[0]
+            clause = _CLAUSE_SEPARATOR_RE.split(sentence[: match.start()])[-1] + match[0] + clause
+            in_kind = _IN_KIND_RE.search(clause)
             resource_type = kind or ("in_kind" if in_kind else "financing")
             self._add_resource(resource_type, amount, currency, period, None, sentence)
             spans.append(match.span())
         return spans
 
     def _staff(self, sentence: str, period: tuple) -> list[tuple[int, int]]:
-        spans = []
+        spans: list[tuple[int, int]] = []
+        # A headcount pattern needs a digit; a listed team may count in words.
+        headcount_patterns = _STAFF_RES if _DIGIT_RE.search(sentence) else {}
         for lang in _langs(self.lang):
-            for pattern in STAFF[lang]:
-                for match in re.finditer(pattern.replace("NUM", _NUM), sentence, re.I):
+            for pattern in headcount_patterns.get(lang, ()):
+                for match in pattern.finditer(sentence):
                     headcount = self._number(match["num"])
                     if isinstance(headcount, int) and not any(s <= match.start("num") < e
                                                               for s, e in spans):
                         what = match["what"].strip()
                         self._add_resource("staff", None, None, period, headcount, what)
                         spans.append(match.span("what"))
-            if (team := re.search(TEAM_LISTS[lang], sentence, re.I)) and (
+            if (team := _TEAM_LIST_RES[lang].search(sentence)) and (
                 headcount := _team_size(team["list"], lang)
             ):
                 self._add_resource("staff", None, None, period, headcount, team["list"].strip())
@@ -554,6 +602,7 @@ class _Narrative:
         })
 
 
+@cache
 def _langs(lang: str) -> tuple[str, ...]:
     """The document's language first, then the others: content may mix languages."""
     return (lang, *(k for k in OUTCOMES if k != lang)) if lang in OUTCOMES else tuple(OUTCOMES)
@@ -561,6 +610,10 @@ def _langs(lang: str) -> tuple[str, ...]:
 
 def _sentences(paragraph: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+# How far before its first digit an amount can start: the longest mark and a space.
+_MONEY_REACH = max(map(len, CURRENCY_MARKS)) + 1
 
 
 @cache
@@ -594,8 +647,8 @@ def _currency(mark: str, country_currency: str | None) -> str | None:
 
 def _team_size(items: str, lang: str) -> int | None:
     """The sum of "un supervisor, 7 profesionales" when every item starts with a count."""
-    parts = [re.sub(r"^(?:de\s+|d['’]\s*|of\s+)", "", p.strip(), flags=re.I)
-             for p in re.split(_LIST_SPLIT[lang], items) if p.strip()]
+    parts = [_ITEM_LEAD_RE.sub("", p.strip())
+             for p in _LIST_SPLIT_RES[lang].split(items) if p.strip()]
     if len(parts) < 2:
         return None
     total = 0
@@ -621,9 +674,8 @@ def _contacts(lines: list[str]) -> list[dict]:
         for found in (email, phone):
             if found:
                 rest = rest.replace(found[0], " ")
-        rest = re.sub(r"\s+", " ", rest).strip(" ,;:-–|")
-        rest = re.sub(r"^(?:e-?mail|tel(?:éfono|ephone)?|phone|t[ée]l)\s*[:.]?\s*$", "", rest,
-                      flags=re.I)
+        rest = _SPACES_RE.sub(" ", rest).strip(" ,;:-–|")
+        rest = _CONTACT_LABEL_RE.sub("", rest)
         if rest or not contacts:
             name, _, position = rest.partition(",")
             contacts.append({"name": name.strip() or None, "position": position.strip() or None,
@@ -661,7 +713,7 @@ def _deliverables(lines: list[str], lang: str) -> list[dict]:
     events = []
     pending: str | None = None
     for line in filter(None, lines):
-        pieces = [p.strip() for p in re.split(r"\s+[-–—:|]\s+|\t", line) if p.strip()]
+        pieces = [p.strip() for p in _PIECE_SEPARATOR_RE.split(line) if p.strip()]
         dated = [(p, d) for p in pieces if (d := _date_only(p, lang))]
         titles = [p for p in pieces if not _date_only(p, lang)]
         if dated and titles:
@@ -678,7 +730,7 @@ def _deliverables(lines: list[str], lang: str) -> list[dict]:
 def _date_only(piece: str, lang: str) -> str | None:
     """The date a piece of text is, when it is nothing but a date."""
     date = tp.parse_date(piece, lang)
-    leftover = re.sub(r"[\d\W]+", " ", tp.fold(piece)).split()
+    leftover = _NOT_WORDS_RE.sub(" ", tp.fold(piece)).split()
     months_and_links = {"de", "of", "del", "le", "the"}
     is_date = all(tp.month_number(w, lang) or w in months_and_links for w in leftover)
     return date if date and is_date else None

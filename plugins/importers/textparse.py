@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -35,15 +36,24 @@ _APOSTROPHES = "'\u2019"
 # -- text folding ---------------------------------------------------------------------------
 
 
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_SLUG_GAP_RE = re.compile(r"[^a-z0-9]+")
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free text, so comparisons ignore case and diacritics."""
+    if text.isascii():  # ASCII is its own NFKD form and has no combining marks
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    for char in set(_NON_ASCII_RE.findall(decomposed)):
+        if unicodedata.combining(char):
+            decomposed = decomposed.replace(char, "")
+    return decomposed.casefold()
 
 
 def slugify(text: str, max_length: int = 80) -> str:
     """A stable ASCII slug (accents dropped, words joined by '-') for building source ids."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    slug = _SLUG_GAP_RE.sub("-", fold(text)).strip("-")
     return slug[:max_length].rstrip("-")
 
 
@@ -60,9 +70,13 @@ def _symbols(lang: str) -> tuple[str, str]:
     return decimal, (" " if group in _SPACES else group)
 
 
+_GROUP_SEPARATOR_RE = re.compile(r"[.,' ]")
+_NUMBER_TEXT_RE = re.compile(r"\d[\d.,' ]*")
+
+
 def _check_groups(integer: str, text: str) -> str:
     """``integer`` written with one kind of group separator, validated and without it."""
-    groups = re.split(r"[.,' ]", integer)
+    groups = _GROUP_SEPARATOR_RE.split(integer)
     if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
         raise ValueError(f"malformed digit groups in number {text!r}")
     return "".join(groups)
@@ -83,7 +97,7 @@ def parse_number(text: str, lang: str, *, exact: bool = False) -> int | float | 
     sign = ""
     if text and text[0] in "+-\u2212":
         sign, text = ("" if text[0] == "+" else "-"), text[1:].lstrip()
-    if not re.fullmatch(r"\d[\d.,' ]*", text) or not text[-1].isdigit():
+    if not _NUMBER_TEXT_RE.fullmatch(text) or not text[-1].isdigit():
         raise ValueError(f"not a number: {original!r}")
     separators = [c for c in text if not c.isdigit()]
     kinds = list(dict.fromkeys(separators))
@@ -170,8 +184,12 @@ def find_numbers(text: str, lang: str, context_words: int = 4) -> list[NumberMat
             value = parse_number(number, lang)
         except ValueError:
             continue
-        before = " ".join(text[:start].split()[-context_words:])
-        after = " ".join(text[end:].split()[:context_words])
+        # Only the words next to the number are split off (rsplit/split with a maximum).
+        words_before = (
+            text[:start].rsplit(None, context_words) if context_words else text[:start].split()
+        )
+        before = " ".join(words_before[-context_words:])
+        after = " ".join(text[end:].split(None, context_words)[:context_words])
         found.append(NumberMatch(value, number, start, end, percent, before, after))
     return found
 
@@ -203,13 +221,17 @@ def _month_table(lang: str) -> dict[str, int]:
     return table
 
 
+@lru_cache(maxsize=4096)
 def month_number(word: str, lang: str) -> int | None:
     """1-12 for a month name or abbreviation ("septembre", "Sept.", "ene"), else None."""
     return _month_table(lang).get(fold(word).strip().rstrip("."))
 
 
+_DATE_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+\w*|\d+[º°ª]")
+
+
 def _date_tokens(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+|\d+\w*|\d+[º°ª]", fold(text))
+    return _DATE_TOKEN_RE.findall(fold(text))
 
 
 def _date_parts(text: str, lang: str) -> tuple[int | None, int | None, int | None] | None:
@@ -352,10 +374,18 @@ def country_code(name: str, lang: str | None = None) -> str | None:
         return None
     code = _country_index().get(key)
     if code is None and lang:
-        for code2, territory in Locale.parse(lang).territories.items():
-            if fold(territory) == key and len(code2) == 2:
-                return code2
+        return _territory_index(lang).get(key)
     return code
+
+
+@cache
+def _territory_index(lang: str) -> dict[str, str]:
+    """Folded territory names of ``lang``'s locale -> two-letter code, the first one wins."""
+    index: dict[str, str] = {}
+    for code, territory in Locale.parse(lang).territories.items():
+        if len(code) == 2:
+            index.setdefault(fold(territory), code)
+    return index
 
 
 @cache
@@ -382,9 +412,12 @@ def _name_variants(name: str) -> list[str]:
     return variants
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
 def subdivision_code(name: str, country: str) -> str | None:
     """ISO 3166-2 code of a subdivision of ``country`` by name, ignoring case and accents."""
-    key = re.sub(r"\s+", " ", fold(name)).strip(" .,;")
+    key = _SPACES_RE.sub(" ", fold(name)).strip(" .,;")
     return _subdivision_index(country.upper()).get(key) if key else None
 
 
@@ -408,14 +441,13 @@ _STOP_WORDS = {
 _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()}
 
 
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
 def language_scores(text: str) -> dict[str, int]:
     """How many stop words of each supported language ``text`` contains."""
-    scores = dict.fromkeys(_STOP_SETS, 0)
-    for word in re.findall(r"[^\W\d_]+", text.casefold()):
-        for lang, words in _STOP_SETS.items():
-            if word in words:
-                scores[lang] += 1
-    return scores
+    counts = Counter(_WORD_RE.findall(text.casefold()))
+    return {lang: sum(counts[word] for word in words) for lang, words in _STOP_SETS.items()}
 
 
 def detect_language(text: str, default: str = "en") -> str:
@@ -432,8 +464,16 @@ def detect_language(text: str, default: str = "en") -> str:
 
 def _label_key(text: str) -> str:
     """A label as compared: folded, apostrophes and spaces normalised, no trailing colon."""
-    text = fold(text).replace("\u2019", "'")
-    return re.sub(r"\s+", " ", text).strip(" :\t")
+    return " ".join(fold(text).replace("\u2019", "'").split()).strip(" :\t")
+
+
+_DIGIT_RE = re.compile(r"\d")
+_NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+
+
+def _ascii_letters(text: str) -> int:
+    """How many ASCII letters ``text`` has; folding keeps each one as one ASCII letter."""
+    return len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
 
 
 @dataclass(frozen=True)
@@ -453,25 +493,38 @@ class LabelTable:
     def __init__(self, labels: dict[str, dict[str, tuple[str, ...]]]) -> None:
         self._exact: dict[str, tuple[str, str]] = {}
         self._numbered: list[tuple[re.Pattern[str], str, str]] = []
+        # Text with more ASCII letters than any label has cannot be one (prose is rejected
+        # without folding it).
+        self._max_letters = 0
         for key, by_lang in labels.items():
             for lang, variants in by_lang.items():
                 for variant in variants:
                     folded = _label_key(variant)
+                    letters = _ascii_letters(folded.replace("{n}", ""))
+                    self._max_letters = max(self._max_letters, letters)
                     if "{n}" in folded:
                         pattern = re.escape(folded).replace(r"\{n\}", r"(\d+)")
                         self._numbered.append((re.compile(pattern + "$"), key, lang))
                     else:
                         self._exact.setdefault(folded, (key, lang))
+        # Forms repeat their label lines from document to document.
+        self._find = lru_cache(maxsize=4096)(self._find_uncached)
 
-    def _lookup(self, text: str) -> tuple[str, str, int | None] | None:
+    def _find_uncached(self, text: str) -> tuple[str, str, int | None] | None:
         folded = _label_key(text)
         if folded in self._exact:
             return (*self._exact[folded], None)
-        for pattern, key, lang in self._numbered:
-            match = pattern.match(folded)
-            if match:
-                return key, lang, int(match[1])
+        if self._numbered and _DIGIT_RE.search(folded):
+            for pattern, key, lang in self._numbered:
+                match = pattern.match(folded)
+                if match:
+                    return key, lang, int(match[1])
         return None
+
+    def _lookup(self, text: str) -> tuple[str, str, int | None] | None:
+        if len(text) > self._max_letters and _ascii_letters(text) > self._max_letters:
+            return None
+        return self._find(text)
 
     def match(self, line: str) -> LabelMatch | None:
         """The label ``line`` is, alone ("Delegation") or followed by ': value'."""
@@ -510,16 +563,24 @@ COUNT_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _group_in(words: list[str], table: dict[str, tuple[str, ...]]) -> tuple[int, str] | None:
-    """(position, code) of the earliest word of ``words`` that starts like a table entry."""
-    text = " ".join(words)
-    best: tuple[int, str] | None = None
-    for code, prefixes in table.items():
-        for prefix in prefixes:
-            match = re.search(r"\b" + re.escape(prefix), text)
-            if match and (best is None or match.start() < best[0]):
-                best = (match.start(), code)
-    return best
+class _PrefixTable:
+    """Finds which code of a {code: folded word prefixes} table words name first."""
+
+    def __init__(self, table: dict[str, tuple[str, ...]]) -> None:
+        self._codes = tuple(table)
+        # One group per code, in table order: at the earliest position the first code wins.
+        groups = ("|".join(map(re.escape, prefixes)) for prefixes in table.values())
+        self._pattern = re.compile(r"\b(?:(" + ")|(".join(groups) + "))")
+
+    def first(self, words: list[str]) -> tuple[int, str] | None:
+        """(position, code) of the earliest word of ``words`` that starts like an entry."""
+        match = self._pattern.search(" ".join(words))
+        return (match.start(), self._codes[match.lastindex - 1]) if match else None
+
+
+_GROUPS = _PrefixTable(GROUP_WORDS)
+_COUNTED = _PrefixTable(GROUP_WORDS | COUNT_WORDS)
+_ITEM_SEPARATOR_RE = re.compile(r"[;,\n]")
 
 
 def target_groups(text: str | None) -> list[dict]:
@@ -527,11 +588,11 @@ def target_groups(text: str | None) -> list[dict]:
     or a line; ``code`` from ``GROUP_WORDS`` or None when no known group is named."""
     if not text:
         return []
-    items = [i.strip(" \t•-*.") for i in re.split(r"[;,\n]", text)]
+    items = [i.strip(" \t•-*.") for i in _ITEM_SEPARATOR_RE.split(text)]
     groups = []
     for item in items:
         if item:
-            found = _group_in(fold(item).split(), GROUP_WORDS)
+            found = _GROUPS.first(fold(item).split())
             groups.append({"code": found[1] if found else None, "label": item})
     return groups
 
@@ -590,7 +651,7 @@ def find_counts(text: str, lang: str) -> list[Count]:
         words = fold(number.after).replace("'", " ").split()[:2]
         if words and words[0] in _SKIPPABLE:
             words = words[1:]
-        found = _group_in(words[:1], GROUP_WORDS | COUNT_WORDS)
+        found = _COUNTED.first(words[:1])
         if found:
             clause, sentence = _clause(text, number.start, number.end)
             counts.append(Count(number.value, found[1], clause, sentence, number.start, number.end))

@@ -1,39 +1,82 @@
-"""The search interface the services and surfaces use; backends implement it."""
+"""The search interface the services and surfaces use; backends implement it.
+
+Three backends answer the same queries the same way (``registry/search/README.md`` explains
+the analysis and the ranking): whoosh (embedded, the default with SQLite), tantivy (embedded,
+for large registries) and PostgreSQL full-text search (when the registry runs on PostgreSQL).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pluggy
 
 from registry.config import Config
+from registry.search.facets import BUILT_IN_FACETS, TAG_FILTER
+from registry.search.thesaurus import Concepts, check_concepts
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+#: Sort orders of ``query``; every order breaks ties by practice id, so paging is stable.
+SORTS = ("relevance", "date", "title")
 
 
 @dataclass(frozen=True)
 class Hit:
+    """One practice found; ``snippet`` is HTML (escaped text, matches in ``<mark>``)."""
+
     id: str
     title: str
     score: float
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
 
 
 @dataclass(frozen=True)
 class SearchResults:
+    """A page of hits, the facet counts of all hits, and what the query was read as.
+
+    ``suggestion`` is a corrected query when the query found nothing as typed; ``relaxed``
+    says the hits match some, not all, of the query's words (shown when all found nothing);
+    ``concepts`` are the thesaurus concepts the query was expanded with.
+    """
+
     query: str
     total: int
     page: int
     per_page: int
     hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+    relaxed: bool = False
+    sort: str = "relevance"
+    concepts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class SearchField:
-    """A field a plugin adds to the index: ``extract(record)`` gives its keyword values."""
+    """A field a plugin adds to the index: ``extract(record)`` gives its keyword values.
+
+    Every field is a filter and a facet with counts, like the built-in ones.
+    """
 
     name: str
     extract: Callable[[dict], list[str]]
     label: str = ""
+
+
+#: Names a plugin field may not take: the built-in facets, filters and index fields.
+BUILT_IN_FIELDS = frozenset(
+    {f.name for f in BUILT_IN_FACETS} | {TAG_FILTER.name, "id", "title", "text", "concepts"}
+)
 
 
 def collect_search_fields(pm: pluggy.PluginManager) -> list[SearchField]:
@@ -48,13 +91,16 @@ def collect_search_fields(pm: pluggy.PluginManager) -> list[SearchField]:
     return list(found.values())
 
 
-BUILT_IN_FIELDS = frozenset(
-    {"id", "title", "text", "language", "country", "format", "practice_type", "status", "tag"}
-)
+def collect_concepts(pm: pluggy.PluginManager) -> list[Concepts]:
+    """Every plugin's ``registry_search_concepts``, checked, to merge with the thesaurus."""
+    return [check_concepts(concepts) for concepts in pm.hook.registry_search_concepts()
+            if concepts]
 
 
 class SearchIndex(Protocol):
     """Index current records, forget deleted ones, and answer queries with filters."""
+
+    facet_names: tuple[str, ...]
 
     def index(self, records: list[dict]) -> None:
         """Add or replace these records (called after their commit, never before)."""
@@ -67,46 +113,44 @@ class SearchIndex(Protocol):
 
     def query(
         self, text: str, *, filters: dict[str, list[str]] | None = None,
-        page: int = 1, per_page: int = 20,
+        page: int = 1, per_page: int = 20, sort: str = "relevance",
+        facets: Sequence[str] = (), years: tuple[int | None, int | None] | None = None,
     ) -> SearchResults:
-        """Practices matching ``text`` (all when empty), restricted by field filters."""
+        """Practices matching ``text`` (all when empty), restricted by field filters.
+
+        ``filters`` maps a facet (or ``tag``) to accepted values: any value of one facet,
+        every facet. ``years`` keeps practices that started in that range (ends included).
+        ``facets`` names the facets to count over all the hits.
+        """
+
+    def similar(self, practice_id: str, *, limit: int = 5) -> list[Hit]:
+        """Practices like this one (shared concepts and distinctive words), best first."""
+
+    def close(self) -> None:
+        """Release files and connections."""
 
 
-def document_for(record: dict, extra_fields: list[SearchField] = ()) -> dict[str, object]:
-    """The searchable view of a record: its texts in every language and its filter fields."""
-    texts: list[str] = []
-    for key in ("title", "summary", "description"):
-        texts.extend((record.get(key) or {}).values())
-    for key in ("aims", "future_goals"):
-        for text in record.get(key) or []:
-            texts.extend(text.values())
-    texts.extend(g.get("label") or "" for g in record.get("target_groups") or [])
-    texts.append(record.get("target_groups_text") or "")
-    texts.extend(s.get("name") or "" for s in record.get("stakeholders") or [])
-    texts.extend(e.get("title") or "" for e in record.get("events") or [])
-    jurisdiction = record.get("jurisdiction") or {}
-    lead_entity = record.get("lead_entity") or {}
-    texts.extend(filter(None, [jurisdiction.get("name"), lead_entity.get("name")]))
-    extra = {f.name: [str(v) for v in f.extract(record) or ()] for f in extra_fields}
-    return {
-        **extra,
-        "id": record["id"],
-        "title": next((t for t in record["title"].values() if t), ""),
-        "text": "\n".join(t for t in texts if t),
-        "language": record.get("language") or "",
-        "country": jurisdiction.get("country") or "",
-        "format": record["provenance"]["format"],
-        "practice_type": record.get("practice_type") or "",
-        "status": record.get("status") or "",
-        "tag": [f"{t['scheme']}:{t['code']}" for t in record.get("tags") or []],
-    }
+def open_index(config: Config, extra_fields: Iterable[SearchField] = (), *,
+               concepts: Iterable[Concepts] = (), engine: Engine | None = None) -> SearchIndex:
+    """The search backend the configuration names (``auto``: PostgreSQL's on PostgreSQL).
 
-
-def open_index(config: Config, extra_fields: list[SearchField]) -> SearchIndex:
-    """The search backend the configuration names."""
-    if config.search_backend == "whoosh":
+    ``engine`` is the registry's database engine, shared by the PostgreSQL backend.
+    """
+    backend = config.search_backend
+    if backend == "auto":
+        backend = "postgresql" if config.db_url.startswith("postgresql") else "whoosh"
+    fields, extra_concepts = list(extra_fields), list(concepts)
+    if backend == "whoosh":
         from registry.search.whoosh_backend import WhooshIndex
 
-        return WhooshIndex(config.search_dir, extra_fields)
+        return WhooshIndex(config.search_dir / "whoosh", fields, extra_concepts)
+    if backend == "tantivy":
+        from registry.search.tantivy_backend import TantivyIndex
+
+        return TantivyIndex(config.search_dir / "tantivy", fields, extra_concepts)
+    if backend == "postgresql":
+        from registry.search.postgres_backend import PostgresIndex
+
+        return PostgresIndex(engine or config.db_url, fields, extra_concepts)
     raise ValueError(f"unknown search backend {config.search_backend!r} "
-                     "(REGISTRY_SEARCH_BACKEND; known: whoosh)")
+                     "(REGISTRY_SEARCH_BACKEND; known: auto, whoosh, tantivy, postgresql)")

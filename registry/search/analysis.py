@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
@@ -23,13 +21,15 @@ STEMMER_NAMES = {"es": "spanish", "en": "english", "fr": "french", "pt": "portug
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ß": "ss",
                             "’": "'", "ı": "i"})
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> str:
     """Lower case without accents or ligatures: ``Pauvreté`` → ``pauvrete``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES)))
 
 
 STOP_WORDS: dict[str, frozenset[str]] = {
@@ -41,25 +41,14 @@ QUERY_STOP_WORDS: frozenset[str] = frozenset().union(*STOP_WORDS.values())
 _STEMMERS = {lang: Stemmer.Stemmer(name) for lang, name in STEMMER_NAMES.items()}
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word of a text: where it is, its folded form and its stem in the text's language."""
-
-    start: int
-    end: int
-    word: str
-    stem: str
-
-
 def words(text: str) -> list[str]:
     """The folded words of a text, stop words included."""
-    return _WORD.findall(fold(text))
+    return WORD.findall(fold(text))
 
 
-def stems(text: str, lang: str) -> list[str]:
-    """The stems of a text's words that are not stop words in ``lang``."""
-    stop = STOP_WORDS[lang]
-    return _STEMMERS[lang].stemWords([w for w in words(text) if w not in stop])
+def stem_all(found: list[str], lang: str) -> list[str]:
+    """The stems of folded words in ``lang``, stop words included."""
+    return _STEMMERS[lang].stemWords(found)
 
 
 def phrase_keys(text: str, lang: str) -> list[str]:
@@ -84,22 +73,6 @@ def plural(word: str, lang: str) -> str:
     if lang in ("es", "pt") and word[-1] not in "aeiou":
         return word + "es"
     return word + "s"
-
-
-def tokens(text: str, lang: str) -> list[Token]:
-    """The words of a text that are not stop words, with their spans in the original text.
-
-    Snippets highlight through these spans; folding may change a text's length (``œ``), so
-    each folded character remembers the original character it came from.
-    """
-    pieces = [fold(c) for c in text]
-    origin = [i for i, piece in enumerate(pieces) for _ in piece]
-    folded = "".join(pieces)
-    stop = STOP_WORDS[lang]
-    found = [m for m in _WORD.finditer(folded) if m.group() not in stop]
-    stemmed = _STEMMERS[lang].stemWords([m.group() for m in found])
-    return [Token(origin[m.start()], origin[m.end() - 1] + 1, m.group(), stem)
-            for m, stem in zip(found, stemmed, strict=True)]
 
 
 def guess_language(text: str, hint: str | None = None) -> str:
@@ -127,8 +100,3 @@ def query_stems(word: str) -> tuple[str, ...]:
     for lang in LANGUAGES:
         found.extend(_STEMMERS[lang].stemWords(sorted({*forms, plural(word, lang)})))
     return tuple(dict.fromkeys(s for s in found if len(s) > 1))
-
-
-def unique(items: Iterable[str]) -> list[str]:
-    """Items in first-seen order, once each."""
-    return list(dict.fromkeys(items))

@@ -4,7 +4,9 @@ A query has no language of its own (a Quito officer types Spanish, the practice 
 English), so it is read in all four: every span that names a thesaurus concept in some
 language becomes one unit, longest spans first; every other word that is not a stop word
 becomes a unit of its own. A unit matches a practice that is indexed under one of its
-concepts, or that contains each of its words (any language's stem of it).
+concepts, or that contains its word (any language's stem of it); a unit of several words
+also matches when all the smaller units read inside it match ("elderly carers" is the
+concept elderly_care, or both elderly and carers).
 """
 
 from __future__ import annotations
@@ -17,19 +19,27 @@ from registry.search.thesaurus import Thesaurus
 
 @dataclass(frozen=True)
 class Unit:
-    """One part of a query: its words (each matched by any of its stems) or its concepts.
+    """One part of a query, matched by any of its alternatives.
 
-    ``terms`` are index terms taken as they are (more-like-this builds units of them).
+    ``word`` by any language's stem of it, ``concepts`` by any of them, ``parts`` when every
+    part matches, ``terms`` (index terms taken as they are, for more-like-this) by any.
     """
 
-    words: tuple[str, ...] = ()
+    word: str = ""
     concepts: frozenset[str] = frozenset()
+    parts: tuple[Unit, ...] = ()
     terms: tuple[str, ...] = ()
 
     @property
-    def stems(self) -> list[tuple[str, ...]]:
-        """For each word, the stems any language gives it."""
-        return [query_stems(word) for word in self.words]
+    def stems(self) -> tuple[str, ...]:
+        """The stems any language gives the word."""
+        return query_stems(self.word) if self.word else ()
+
+    def all_stems(self) -> set[str]:
+        return {*self.stems, *self.terms}.union(*(p.all_stems() for p in self.parts))
+
+    def all_concepts(self) -> set[str]:
+        return set(self.concepts).union(*(p.all_concepts() for p in self.parts))
 
 
 @dataclass(frozen=True)
@@ -46,13 +56,12 @@ class ParsedQuery:
 
     @property
     def concepts(self) -> list[str]:
-        return sorted({c for unit in self.units for c in unit.concepts})
+        return sorted(set().union(*(u.all_concepts() for u in self.units)))
 
     @property
     def stems(self) -> set[str]:
         """Every stem and index term the query can match (for highlighting)."""
-        found = {s for unit in self.units for stems in unit.stems for s in stems}
-        return found | {t for unit in self.units for t in unit.terms}
+        return set().union(*(u.all_stems() for u in self.units))
 
 
 def parse_query(text: str, thesaurus: Thesaurus) -> ParsedQuery:
@@ -62,25 +71,40 @@ def parse_query(text: str, thesaurus: Thesaurus) -> ParsedQuery:
     for lang in LANGUAGES:
         for found in thesaurus.match(phrase_keys(text, lang), lang):
             spans.setdefault((found.start, found.end), set()).add(found.concept)
-    taken: dict[int, tuple[int, set[str]]] = {}
+    units = _units(raw, spans, 0, len(raw), whole=True)
+    if not units and raw:
+        units = [Unit(word) for word in dict.fromkeys(raw)]
+    return ParsedQuery(text, tuple(dict.fromkeys(units)))
+
+
+def _units(raw: list[str], spans: dict[tuple[int, int], set[str]], start: int, end: int,
+           whole: bool = False) -> list[Unit]:
+    """The units of words ``start`` to ``end``: concept spans longest first, then words.
+
+    Inside a concept span (``whole`` false) the span itself is left out, to read its parts.
+    """
+    inside = sorted(((s, e) for s, e in spans
+                     if start <= s and e <= end and (whole or (s, e) != (start, end))),
+                    key=lambda span: (span[0] - span[1], span[0]))
+    taken: dict[int, int] = {}
     covered: set[int] = set()
-    for (start, end), concepts in sorted(spans.items(), key=lambda s: (s[0][0] - s[0][1],
-                                                                       s[0][0])):
-        if covered.isdisjoint(range(start, end)):
-            taken[start] = (end, concepts)
-            covered.update(range(start, end))
+    for s, e in inside:
+        if covered.isdisjoint(range(s, e)):
+            taken[s] = e
+            covered.update(range(s, e))
     units: list[Unit] = []
-    i = 0
-    while i < len(raw):
+    i = start
+    while i < end:
         if i in taken:
-            end, concepts = taken[i]
-            content = tuple(w for w in raw[i:end] if w not in QUERY_STOP_WORDS)
-            units.append(Unit(content or tuple(raw[i:end]), frozenset(concepts)))
-            i = end
+            e = taken[i]
+            if e - i == 1:
+                units.append(Unit(raw[i], frozenset(spans[i, e])))
+            else:
+                parts = tuple(_units(raw, spans, i, e))
+                units.append(Unit(concepts=frozenset(spans[i, e]), parts=parts))
+            i = e
             continue
         if raw[i] not in QUERY_STOP_WORDS:
-            units.append(Unit((raw[i],)))
+            units.append(Unit(raw[i]))
         i += 1
-    if not units and raw:
-        units = [Unit((word,)) for word in dict.fromkeys(raw)]
-    return ParsedQuery(text, tuple(dict.fromkeys(units)))
+    return units

@@ -75,6 +75,11 @@ class Thesaurus:
                     found.append(ConceptMatch(i, i + len(phrase), concept))
         return found
 
+    def first_keys(self, concepts: set[str], lang: str) -> set[str]:
+        """The first phrase key of every ``lang`` term of these concepts (snippets look for them)."""
+        return {key for key, phrases in self._phrases[lang].items()
+                if any(concept in concepts for _, concept in phrases)}
+
     def concepts_in(self, text: str, lang: str) -> set[str]:
         """The concepts a text in ``lang`` mentions."""
         return {m.concept for m in self.match(phrase_keys(text, lang), lang)}

@@ -98,7 +98,8 @@ def test_compare_api_page_and_charts(app, client, seed_paths):
 def test_peers_api(app, client, seed_paths):
     from pathlib import Path
 
-    guadalajara = Path(__file__).resolve().parents[1] / "data/venice_form/es_guadalajara_crianza.txt"
+    data = Path(__file__).resolve().parents[1] / "data"
+    guadalajara = data / "venice_form" / "es_guadalajara_crianza.txt"
     registry = app.extensions["registry"]
     _import_seeds(app, seed_paths)
     peer_id = registry.imports.import_document(guadalajara).practice_ids[0]
