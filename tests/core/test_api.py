@@ -115,3 +115,35 @@ def test_plugins_api_lists_every_plugin_with_its_hooks(client):
     plugins = {p["name"]: p for p in client.get("/api/plugins").get_json()}
     assert plugins["metrics"]["hooks"] == ["registry_metrics"]
     assert plugins["sdg_action"]["package"] == "good-practice-registry"
+
+
+def test_a_failing_metric_plugin_does_not_break_the_compare_page(config, seed_paths):
+    from registry.app import create_app
+    from registry.hookspecs import hookimpl
+    from registry.metrics import MetricDefinition
+
+    def explode(record, context):
+        raise ZeroDivisionError("division by zero")
+
+    class Exploding:
+        @hookimpl
+        def registry_metrics(self):
+            return [MetricDefinition("explodes", {"en": "Explodes"}, "x", "higher", (), explode)]
+
+    class Raising:
+        @hookimpl
+        def registry_metrics(self):
+            raise RuntimeError("tables missing")
+
+    app = create_app(config, extra_plugins=(Exploding(), Raising()))
+    registry = app.extensions["registry"]
+    registry.init()
+    _import_seeds(app, seed_paths)
+    assert any("tables missing" in p for p in registry.comparisons.metrics.problems)
+    ids = [r["id"] for r in registry.practices.iter_all()][:2]
+    page = app.test_client().get(f"/compare?ids={ids[0]}&ids={ids[1]}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "metric explodes of plugin" in text and "ZeroDivisionError" in text
+    assert "Cost per beneficiary reached" in text
+    registry.close()

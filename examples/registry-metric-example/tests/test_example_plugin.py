@@ -32,3 +32,19 @@ def test_metric_and_search_field_work_on_the_seeds(tmp_path):
     events = len([e for e in late_2016["events"] if e["date"]])
     assert value.value == events / (2 / 12)
     registry.close()
+
+
+def test_the_compare_page_and_the_api_show_the_example(tmp_path):
+    from registry.app import create_app
+
+    app = create_app(Config(instance_dir=tmp_path))
+    registry = app.extensions["registry"]
+    registry.init()
+    registry.imports.import_paths(sorted(SEEDS.glob("*.txt")))
+    client = app.test_client()
+    plugins = {p["name"]: p for p in client.get("/api/plugins").get_json()}
+    assert plugins["metric_example"]["version"] == "0.1.0"
+    ids = [r["id"] for r in registry.practices.iter_all()][:2]
+    page = client.get(f"/compare?ids={ids[0]}&ids={ids[1]}").get_data(as_text=True)
+    assert "Activities per year" in page
+    registry.close()
