@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lint schema bench bench-import postgres clean
+.PHONY: run test install lint schema bench bench-import bench-awards postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,13 @@ lint: install
 schema: install
 	$(BIN)/python -m registry.schema > schemas/good-practice-1.json
 
-bench: bench-import
+bench: bench-import bench-awards
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py
+
+bench-awards: install
+	$(BIN)/python benchmarks/bench_awards.py
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache

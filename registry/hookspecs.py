@@ -23,7 +23,8 @@ def registry_importers() -> list[Any]:
 
 @hookspec
 def registry_rubrics() -> list[dict]:
-    """Award rubric definitions (id, title, scale, criteria, aggregate)."""
+    """Award rubric definitions as dicts (id, title, scale, allow_na, aggregate, criteria,
+    source, note), validated by ``registry.rubrics.collect_rubrics`` at start-up."""
 
 
 @hookspec

@@ -1,0 +1,1 @@
+"""A rubric plugin that lives outside ``registry/`` and ``plugins/``, as a third party's would."""
