@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lint schema bench bench-import bench-awards postgres clean
+.PHONY: run test install lint schema bench bench-import bench-awards bench-sdg postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,13 +41,17 @@ lint: install
 schema: install
 	$(BIN)/python -m registry.schema > schemas/good-practice-1.json
 
-bench: bench-import bench-awards
+bench: bench-import bench-awards bench-sdg
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py
 
 bench-awards: install
 	$(BIN)/python benchmarks/bench_awards.py
+
+bench-sdg: install
+	$(BIN)/pip install --quiet --no-deps sdgclassification-benchmark==1.0.0
+	$(BIN)/python benchmarks/bench_sdg.py
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache

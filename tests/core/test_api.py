@@ -106,7 +106,7 @@ def test_peers_api(app, client, seed_paths):
     san_luis = next(r["id"] for r in registry.practices.iter_all()
                     if r["provenance"]["format"] == "venice_form" and r["id"] != peer_id)
     peers = client.get(f"/api/practices/{san_luis}/peers?place=country").get_json()
-    assert [p["id"] for p in peers["peers"]] == [peer_id]
+    assert peers["peers"][0]["id"] == peer_id  # shares the most: two V.D. codes and the country
     assert {"V.D.03", "V.D.10", "country MX"} <= set(peers["peers"][0]["shared"])
     assert "kpi_months" in peers["ranks"]
 
