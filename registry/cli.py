@@ -239,6 +239,52 @@ def export(out: Path, fmt: str) -> None:
     click.echo(f"exported {descriptor['resources'][0]['count']} practice(s) to {out}")
 
 
+SDG_SCHEMES = ("sdg_goal", "sdg_target")
+
+
+@main.group()
+def sdg() -> None:
+    """SDG goals and targets inferred by the mapping plugin, with their evidence."""
+
+
+@sdg.command("map")
+@click.argument("practice_id", required=False)
+@click.option("--text", help="Map this text instead of a stored practice.")
+@click.option("--lang", help="Language of the text (labels come in it: en, es, fr).")
+@click.option("--json", "as_json", is_flag=True)
+def sdg_map(practice_id: str | None, text: str | None, lang: str | None, as_json: bool) -> None:
+    """Map a practice (ID) or a text (--text) to SDG goals and targets."""
+    if bool(practice_id) == bool(text):
+        raise click.UsageError("give either a practice ID or --text")
+    practices = get_registry().practices
+    try:
+        tags = (practices.derive_tags_for_text(text, lang) if text
+                else practices.derive_tags(practices.get(practice_id)))
+    except RegistryError as exc:
+        raise click.ClickException(exc.message) from exc
+    found = [t for t in tags if t["scheme"] in SDG_SCHEMES]
+    if as_json:
+        _echo_json(found)
+        return
+    if not found:
+        click.echo("no SDG found")
+    for tag in found:
+        indent = "  " if tag["scheme"] == "sdg_target" else ""
+        line = f"{indent}{tag['code']:<5} {tag['confidence'] or 0:.2f}  {tag['label'] or ''}"
+        click.echo(line[:110])
+        click.echo(f"{indent}      evidence: {', '.join(tag['evidence'])}"[:110])
+
+
+@sdg.command("remap")
+def sdg_remap() -> None:
+    """Derive the tags of every practice again (after the mapper or its data changed)."""
+    practices = get_registry().practices
+    with tqdm(total=practices.count(), desc="remapping", unit="practice", file=sys.stderr,
+              disable=None) as bar:
+        counts = practices.remap(progress=bar.update)
+    click.echo(f"{counts['revised']} practice(s) changed, {counts['unchanged']} unchanged")
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
 def plugins(as_json: bool) -> None:

@@ -34,6 +34,7 @@ class RegistryApi(Api):
 def register_api(app: Flask) -> None:
     from registry.api.compare import blp as compare
     from registry.api.practices import blp as practices
+    from registry.api.sdg import blp as sdg
     from registry.api.search import blp as search
 
     app.config.update(
@@ -47,6 +48,7 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(practices)
     api.register_blueprint(search)
     api.register_blueprint(compare)
+    api.register_blueprint(sdg)
 
     @app.errorhandler(RegistryError)
     def _registry_error(error: RegistryError):

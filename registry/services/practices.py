@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -99,15 +100,46 @@ class PracticeService:
                 report_failure(plugin, "registry_validate_record", f"returned {found!r:.80}")
         if problems:
             raise RecordInvalid("; ".join(problems), fields={"_record": problems})
+        data["tags"] = [tag for tag in data["tags"] if not tag.get("derived")] \
+            + self.derive_tags(data)
+        return data
+
+    def derive_tags(self, record: dict) -> list[dict]:
+        """What the enrich plugins derive for a record (SDG targets, ...), each marked derived.
+
+        A plugin that raises or returns invalid tags is reported by name and contributes
+        nothing; the others still count.
+        """
         derived: list[dict] = []
-        for plugin, tags in call_each(self.pm, "registry_enrich_record", record=data):
+        for plugin, tags in call_each(self.pm, "registry_enrich_record", record=record):
             try:
                 derived.extend(_TAGS.dump(_TAGS.load(
                     [{"method": plugin, **tag, "derived": True} for tag in tags])))
             except (ValidationError, TypeError, AttributeError) as exc:
                 report_failure(plugin, "registry_enrich_record", f"returned invalid tags: {exc}")
-        data["tags"] = [tag for tag in data["tags"] if not tag.get("derived")] + derived
-        return data
+        return derived
+
+    def derive_tags_for_text(self, text: str, language: str | None = None) -> list[dict]:
+        """Derived tags for a free text, as if it were the description of a practice."""
+        if not text.strip():
+            raise RecordInvalid("the text is empty", fields={"text": ["give a text to map"]})
+        lang = language or "und"
+        record = _CONTRACT.dump(_CONTRACT.load({
+            "language": lang, "title": {lang: text.strip().splitlines()[0][:200]},
+            "description": {lang: text},
+            "provenance": {"format": "text", "source_id": "text"}}))
+        return self.derive_tags(record)
+
+    def remap(self, progress: Callable[[int], None] | None = None) -> Counter:
+        """Derive every record's tags again (after a plugin changed); a changed result is a
+        new revision with reason ``remap``, an unchanged one writes nothing."""
+        counts: Counter = Counter()
+        for record in self.iter_all():
+            outcome, = self.store([self.prepare(record)], reason="remap")
+            counts[outcome.status] += 1
+            if progress:
+                progress(1)
+        return counts
 
     def save_records(
         self,
@@ -272,14 +304,23 @@ class PracticeService:
         return [_with_revision(r.record, r.version) for r in rows], total
 
     def iter_all(self, batch: int = 500) -> Iterable[dict]:
-        """Every current record, in batches (reindexing, exports)."""
-        page = 1
+        """Every current record in id order, a batch per query (reindexing, exports, remap).
+
+        Keyset paging: records saved while iterating do not shift the batches.
+        """
+        last = ""
         while True:
-            records, _ = self.list(page=page, per_page=batch)
-            yield from records
-            if len(records) < batch:
+            with self.db.session() as session:
+                rows = session.execute(
+                    select(Revision.record, Practice.version)
+                    .join(Practice, (Practice.id == Revision.practice_id)
+                          & (Practice.version == Revision.number))
+                    .where(Practice.id > last).order_by(Practice.id).limit(batch)
+                ).all()
+            yield from (_with_revision(r.record, r.version) for r in rows)
+            if len(rows) < batch:
                 return
-            page += 1
+            last = rows[-1].record["id"]
 
     def count(self) -> int:
         with self.db.session() as session:
