@@ -85,6 +85,20 @@ OUTCOMES = (
     ("winner", ("laureat", "lauréat", "ganador", "ganadora", "winner", "primee", "premiada")),
     ("finalist", ("finaliste", "finalista", "finalist")),
 )
+_AWARD_RES = {
+    lang: {part: re.compile(pattern, re.IGNORECASE) for part, pattern in parts.items()}
+    for lang, parts in AWARD_SENTENCE.items()
+}
+_FOLDED_OUTCOMES = tuple((name, tuple(map(tp.fold, words))) for name, words in OUTCOMES)
+_PRACTICE_TYPE_RES = tuple(
+    (practice_type, re.compile(r"\b(?:" + "|".join(map(re.escape, prefixes)) + ")"))
+    for practice_type, prefixes in PRACTICE_TYPES
+)
+_SPACES_RE = re.compile(r"\s+")
+_FINAL_STOP_RE = re.compile(r"[.!?:»\"”)]$")
+_PARENTHESES_RE = re.compile(r"\(([^()]+)\)")
+# "\bORU\b", written to start with the letters so that the search skips to each "ORU".
+_ORU_RE = re.compile(r"ORU\b(?<!\wORU)")
 # Footer lines of the published entries.
 _FOOTER_RE = re.compile(
     r"^\s*(?:©|\(c\)|all rights reserved|todos los derechos|tous droits)", re.IGNORECASE
@@ -115,11 +129,11 @@ class OruFogarImporter:
         """Confident when several of the entry's "LABEL: value" lines and ORU are present."""
         keys = set()
         for line in text.splitlines()[:60]:
-            match = LABELS.match(line)
-            if match and match.value:
+            # A label with its value has a colon.
+            if ":" in line and (match := LABELS.match(line)) and match.value:
                 keys.add(match.key)
         score = 0.15 * len(keys)
-        if re.search(r"\bORU\b", text):
+        if _ORU_RE.search(text):
             score += 0.3
         return min(1.0, score) if len(keys) >= 2 else min(0.1, score)
 
@@ -212,7 +226,7 @@ def _split(lines: list[str]) -> tuple[str | None, dict[str, tuple[str, str | Non
         if match:
             fields.setdefault(match.key, (match.label, match.value))
         elif title is None and not fields and line.strip():
-            title = re.sub(r"\s+", " ", line).strip()
+            title = _SPACES_RE.sub(" ", line).strip()
         elif title is not None or fields:
             in_body = in_body or bool(fields and line.strip())
             rest.append(line)
@@ -221,7 +235,7 @@ def _split(lines: list[str]) -> tuple[str | None, dict[str, tuple[str, str | Non
 
 def _form_language(lines: list[str]) -> str:
     """The language most labels are in (ADMINISTRATION is French and English alike)."""
-    langs = [m.lang for line in lines if (m := LABELS.match(line)) and m.value]
+    langs = [m.lang for line in lines if ":" in line and (m := LABELS.match(line)) and m.value]
     return max(set(langs), key=langs.count) if langs else "fr"
 
 
@@ -238,7 +252,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
             current = []
     joined: list[str] = []
     for paragraph in paragraphs:
-        if joined and not re.search(r"[.!?:»\"”)]$", joined[-1]) and paragraph[:1].islower():
+        if joined and not _FINAL_STOP_RE.search(joined[-1]) and paragraph[:1].islower():
             joined[-1] = f"{joined[-1]} {paragraph}"
         else:
             joined.append(paragraph)
@@ -247,25 +261,25 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 def _award_sentence(paragraphs: list[str]) -> tuple[str | None, str | None]:
     for paragraph in paragraphs:
-        for lang, patterns in AWARD_SENTENCE.items():
-            if re.match(patterns["start"], paragraph, re.IGNORECASE):
+        for lang, patterns in _AWARD_RES.items():
+            if patterns["start"].match(paragraph):
                 return paragraph, lang
     return None, None
 
 
 def _award(sentence: str, lang: str) -> dict:
     """The award entry: edition, year (from the submission date), registration no., score."""
-    patterns = AWARD_SENTENCE[lang]
-    start = re.match(patterns["start"], sentence, re.IGNORECASE)
+    patterns = _AWARD_RES[lang]
+    start = patterns["start"].match(sentence)
     after_start = sentence[start.end() :] if start else sentence
     edition = _EDITION_RE.match(after_start)
-    date_match = re.search(patterns["date"], sentence, re.IGNORECASE)
+    date_match = patterns["date"].search(sentence)
     date = tp.parse_date(date_match[1], lang) if date_match else None
-    registration = re.search(patterns["registration"], sentence, re.IGNORECASE)
-    score = re.search(patterns["score"], sentence, re.IGNORECASE)
+    registration = patterns["registration"].search(sentence)
+    score = patterns["score"].search(sentence)
     folded = tp.fold(sentence)
     outcome = next(
-        (name for name, words in OUTCOMES if any(tp.fold(w) in folded for w in words)),
+        (name for name, words in _FOLDED_OUTCOMES if any(w in folded for w in words)),
         "submitted",
     )
     return {
@@ -287,7 +301,7 @@ def _jurisdiction(values: dict[str, str | None], award_text: str | None, lang: s
         name, country_text = region_text, ""
     country = tp.country_code(country_text.strip(), lang) if country_text else None
     if country is None and award_text:
-        for inside in re.findall(r"\(([^()]+)\)", award_text):
+        for inside in _PARENTHESES_RE.findall(award_text):
             country = country or tp.country_code(inside.strip(), lang)
     name = name.strip() or None
     population = values.get("population")
@@ -304,8 +318,8 @@ def _jurisdiction(values: dict[str, str | None], award_text: str | None, lang: s
 
 def _practice_type(text: str) -> str:
     folded = tp.fold(text) + " "
-    for practice_type, prefixes in PRACTICE_TYPES:
-        if any(re.search(r"\b" + re.escape(prefix), folded) for prefix in prefixes):
+    for practice_type, pattern in _PRACTICE_TYPE_RES:
+        if pattern.search(folded):
             return practice_type
     return "other"
 

@@ -144,8 +144,9 @@ NOT_ORGANISATIONS = {"NGO", "NGOS", "ONG", "ONGS", "SDG", "ODS", "ODD", "COVID"}
 # Programmes the text names: "Foster Care Programme (FCP)", under the name "Familias de Corazón".
 PROGRAMMES = {
     "en": (
-        r"(?P<name>(?:[A-Z][\w’'-]*\s+){1,5}(?:Programme|Program|Project|Strategy))\s*"
-        r"\((?P<acronym>[A-Z]{2,})\)",
+        # One to five capitalised words; the first written out so that a search skips to capitals.
+        r"(?P<name>[A-Z][\w’'-]*\s+(?:[A-Z][\w’'-]*\s+){0,4}(?:Programme|Program|Project|Strategy))"
+        r"\s*\((?P<acronym>[A-Z]{2,})\)",
         r"(?:under\s+the\s+name(?:\s+of)?|called|named|entitled|known\s+as)\s+"
         r"[“\"«]\s*(?P<name>[^”\"»]+?)\s*[”\"»]",
     ),
@@ -168,11 +169,13 @@ _SECTION_RE = re.compile(
     re.MULTILINE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ¿¡“«\"])")
-_ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{2,}\b")
+# "\b[A-Z][A-Z&]{2,}\b", written to start with the capital so that a search skips to capitals.
+_ACRONYM_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z&]{2,}\b")
 _ROMAN_RE = re.compile(r"^[IVXLC]+$")
 _TOKEN_RE = re.compile(r"\s+([A-ZÀ-Þ][\w’'-]*)")
 _POSSESSIVE_RE = re.compile(r"[’']s$")
 _SPACES_RE = re.compile(r"\s+")
+_DIGIT_RE = re.compile(r"\d")
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
 _ASIDE_RE = re.compile(r"\s*\(.*?\)")
 _PARENTHESES_RE = re.compile(r"\s*\([^()]*\)")
@@ -212,10 +215,8 @@ _PROGRAMME_RES = {
     lang: tuple(re.compile(pattern) for pattern in patterns)
     for lang, patterns in PROGRAMMES.items()
 }
-# Folded heading -> its language (the first language wins).
-_FOLDED_HEADINGS: dict[str, str] = {}
-for _lang, _heading_text in HEADINGS.items():
-    _FOLDED_HEADINGS.setdefault(tp.fold(_heading_text), _lang)
+# Folded heading -> its language; reversed, so the first language wins a shared heading.
+_FOLDED_HEADINGS = {tp.fold(heading): lang for lang, heading in reversed(HEADINGS.items())}
 
 T = TypeVar("T")
 
@@ -228,8 +229,10 @@ class RelafNewsletterImporter:
 
     def sniff(self, text: str) -> float:
         """Sure with a "Country | Period" line and the heading; fairly sure with the line only."""
-        sections = [m for m in _SECTION_RE.finditer(text) if tp.country_code(m["country"])]
-        if not sections:
+        # Every section line has a "|"; the first one naming a country is enough.
+        if "|" not in text or not any(
+            tp.country_code(m["country"]) for m in _SECTION_RE.finditer(text)
+        ):
             return 0.0
         return 0.95 if _heading(text) else 0.6
 
@@ -259,15 +262,15 @@ class RelafNewsletterImporter:
                 f"unknown country {country_name!r} in section line {header[0].strip()!r}",
                 field="jurisdiction.country",
             )
-        period = re.sub(r"\s+", " ", header["period"]).strip()
+        period = _SPACES_RE.sub(" ", header["period"]).strip()
         start, end = tp.parse_period(period, lang)
         if start is None or end is None:
             raise DocumentRejected(
                 f"cannot read the period {period!r} of section {header[0].strip()!r}",
                 field="period_text",
             )
-        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip()]
-        paragraphs = [p for p in paragraphs if not re.match(_table(APPEALS, lang), p)]
+        paragraphs = [" ".join(p.split()) for p in _BLANK_LINE_RE.split(body) if p.strip()]
+        paragraphs = [p for p in paragraphs if not _table(_APPEAL_RES, lang).match(p)]
         description = "\n\n".join(paragraphs)
         programmes = _programmes(description, lang)
         programme_acronyms = {acronym for _, acronym in programmes if acronym}
@@ -307,7 +310,7 @@ class RelafNewsletterImporter:
             "evaluations": [],
             "future_goals": [],
             "tags": [
-                {"scheme": "keyword", "code": tp.slugify(re.sub(r"\s*\(.*?\)", "", name)),
+                {"scheme": "keyword", "code": tp.slugify(_ASIDE_RE.sub("", name)),
                  "label": name}
                 for name, _ in programmes
             ],
@@ -326,9 +329,10 @@ class RelafNewsletterImporter:
 def _heading(text: str) -> tuple[str, str] | None:
     """(language, heading as written) of the newsletter heading line, if there is one."""
     for line in text.splitlines()[:20]:
-        for lang, heading in HEADINGS.items():
-            if tp.fold(line.strip()) == tp.fold(heading):
-                return lang, line.strip()
+        stripped = line.strip()
+        lang = _FOLDED_HEADINGS.get(tp.fold(stripped))
+        if lang is not None:
+            return lang, stripped
     return None
 
 
@@ -336,7 +340,7 @@ def _sentences(paragraph: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
 
 
-def _table(table: dict[str, str], lang: str) -> str:
+def _table(table: dict[str, T], lang: str) -> T:
     return table.get(lang, table["en"])
 
 
@@ -359,7 +363,8 @@ def _events(paragraphs: list[str], lang: str, start: str, end: str) -> list[dict
     for paragraph in paragraphs:
         sentences = _sentences(paragraph)
         for i, sentence in enumerate(sentences):
-            mention = _date_re(lang).search(sentence)
+            # Every date mention has a digit (the day).
+            mention = _date_re(lang).search(sentence) if _DIGIT_RE.search(sentence) else None
             if not mention:
                 continue
             date = _resolve_date(mention["date"], lang, start, end)
@@ -376,7 +381,7 @@ def _resolve_date(text: str, lang: str, start: str, end: str) -> str | None:
     in a period across two years, months before the start month belong to the later year."""
     first_year, last_year = int(start[:4]), int(end[:4])
     date = tp.parse_date(text, lang, default_year=first_year)
-    later = last_year > first_year and len(start) >= 7 and not re.search(r"\d{4}", text)
+    later = last_year > first_year and len(start) >= 7 and not _YEAR_RE.search(text)
     if date and later and len(date) >= 7 and int(date[5:7]) < int(start[5:7]):
         date = tp.parse_date(text, lang, default_year=last_year)
     return date
@@ -386,36 +391,36 @@ def _title_and_place(sentence: str, mention: re.Match, previous: str | None,
                      lang: str) -> tuple[str, str | None]:
     """A short title for a dated sentence and the place it names, if any."""
     rest = (sentence[: mention.start()] + " " + sentence[mention.end():]).strip()
-    rest = re.sub(r"\s+,", ",", re.sub(r"\s+", " ", rest))
-    rest = re.sub(r"^,\s*", "", re.sub(r",\s*,", ",", rest))
+    rest = _SPACE_COMMA_RE.sub(",", _SPACES_RE.sub(" ", rest))
+    rest = _LEADING_COMMA_RE.sub("", _DOUBLE_COMMA_RE.sub(",", rest))
     place = _place(sentence, lang)
     title = _shorten(rest, lang)
-    if previous and re.match(_table(ANAPHORA, lang), title, re.I):
+    if previous and _table(_ANAPHORA_RES, lang).match(title):
         title = _shorten(previous, lang)
         place = place or _place(previous, lang)
-    title = re.sub(_table(ARTICLES, lang), "", title, count=1, flags=re.I)
+    title = _table(_ARTICLE_RES, lang).sub("", title, count=1)
     return title[:1].upper() + title[1:], place
 
 
 def _shorten(text: str, lang: str) -> str:
-    text = re.sub(_table(INTROS, lang), "", text.strip(), count=1, flags=re.I)
-    text = re.sub(_table(COURTESIES, lang), "", text, flags=re.I)
-    text = re.sub(_table(EMPTY_VERBS, lang), "", text, flags=re.I)
-    text = re.sub(r"^,\s*", "", text.strip())
-    text = re.split(r"[,;:]|" + _table(CUTS, lang), text, maxsplit=1, flags=re.I)[0]
-    locative = re.search(_table(LOCATIVES, lang), " " + text)
+    text = _table(_INTRO_RES, lang).sub("", text.strip(), count=1)
+    text = _table(_COURTESY_RES, lang).sub("", text)
+    text = _table(_EMPTY_VERB_RES, lang).sub("", text)
+    text = _LEADING_COMMA_RE.sub("", text.strip())
+    text = _table(_CUT_OR_STOP_RES, lang).split(text, maxsplit=1)[0]
+    locative = _table(_LOCATIVE_RES, lang).search(" " + text)
     if locative:
         start, end = locative.start(), locative.end() - 1
         text = text[end:].strip() if start == 0 else text[:start]
-    return re.sub(r"[\s.]+$", "", text)
+    return _TRAILING_STOPS_RE.sub("", text)
 
 
 def _place(sentence: str, lang: str) -> str | None:
     """The place named before any clause about purpose or people, parentheses left out."""
-    sentence = re.sub(r"\s*\([^()]*\)", "", sentence)
-    sentence = re.split(_table(CUTS, lang), sentence, maxsplit=1, flags=re.I)[0]
-    for pattern in (_table(LOCATIVES, lang), _table(DESTINATIONS, lang)):
-        for match in re.finditer(pattern, sentence):
+    sentence = _PARENTHESES_RE.sub("", sentence)
+    sentence = _table(_CUT_RES, lang).split(sentence, maxsplit=1)[0]
+    for pattern in (_table(_LOCATIVE_RES, lang), _table(_DESTINATION_RES, lang)):
+        for match in pattern.finditer(sentence):
             place = match["place"]
             if not place.isupper() and not tp.month_number(place.split()[0], lang):
                 return place
@@ -429,7 +434,7 @@ def _partners(text: str, lang: str, programme_acronyms: set[str]) -> list[str]:
     """Organisations listed as partners or named by their acronym, in order of appearance."""
     names: list[str] = []
     for sentence in _sentences(text.replace("\n\n", " ")):
-        triggers = list(re.finditer(_table(PARTNER_LISTS, lang), sentence, re.I))
+        triggers = list(_table(_PARTNER_LIST_RES, lang).finditer(sentence))
         ends = [t.start() for t in triggers[1:]] + [len(sentence)]
         for trigger, end in zip(triggers, ends, strict=False):
             listed = sentence[trigger.end() : end]
@@ -437,7 +442,7 @@ def _partners(text: str, lang: str, programme_acronyms: set[str]) -> list[str]:
                 if (name := _partner_name(item)) is None:
                     break
                 names.append(name)
-        before = re.search(_table(PARTNER_LISTS_BEFORE, lang), sentence, re.I)
+        before = _table(_PARTNER_LIST_BEFORE_RES, lang).search(sentence)
         if before:
             names += [n for item in _list_items(sentence[: before.start()])
                       if (n := _partner_name(item))]
@@ -448,14 +453,14 @@ def _partners(text: str, lang: str, programme_acronyms: set[str]) -> list[str]:
 
 def _list_items(text: str) -> list[str]:
     """Items of "A, B (x, y) and C." up to the end of the sentence, parentheses kept whole."""
-    text = re.split(r"[.;](?:\s|$)", text, maxsplit=1)[0]
+    text = _SENTENCE_STOP_RE.split(text, maxsplit=1)[0]
     items, depth, current = [], 0, ""
-    for piece in re.split(rf"({_LIST_SPLIT}|[()])", text):
+    for piece in _LIST_PIECES_RE.split(text):
         if piece == "(":
             depth += 1
         elif piece == ")":
             depth -= 1
-        if depth == 0 and piece and re.fullmatch(_LIST_SPLIT, piece):
+        if depth == 0 and piece and _LIST_SPLIT_RE.fullmatch(piece):
             items.append(current)
             current = ""
         else:
@@ -465,17 +470,16 @@ def _list_items(text: str) -> list[str]:
 
 def _partner_name(item: str) -> str | None:
     """An organisation's name from a list item, or None when the item is not one."""
-    item = re.sub(r"^(?:(?:de|del|du|des)\s+|d['’])?(?:(?:the|el|la|los|las|le|les)\s+|l['’])?",
-                  "", item.strip(), flags=re.I)
-    inner = re.search(r"\(([^()]*)\)", item)
-    if inner and re.search(rf"\b(?:{ROLE_WORDS})\b", inner[1]):
+    item = _ITEM_ARTICLE_RE.sub("", item.strip())
+    inner = _INSIDE_PARENTHESES_RE.search(item)
+    if inner and _ROLE_RE.search(inner[1]):
         return None
-    acronym = re.search(r"\b([A-Z]{2,})\s*$", inner[1]) if inner else None
-    name = acronym[1] if acronym else re.sub(r"\s*\([^()]*\)", "", item)
-    name = re.sub(rf"\s+(?:{MEMBER_WORDS})$", "", name.strip(), flags=re.I)
+    acronym = _TRAILING_ACRONYM_RE.search(inner[1]) if inner else None
+    name = acronym[1] if acronym else _PARENTHESES_RE.sub("", item)
+    name = _MEMBER_RE.sub("", name.strip())
     if not name or not (name[0].isupper() or name[0].isdigit()) or len(name.split()) > 8:
         return None
-    if re.search(rf"\b(?:{ROLE_WORDS})\b", name):
+    if _ROLE_RE.search(name):
         return None
     return name
 
@@ -496,7 +500,7 @@ def _acronym_names(sentence: str) -> list[str]:
             position = token.end()
             if _POSSESSIVE_RE.search(token[1]):
                 break
-        if any(re.fullmatch(ROLE_WORDS, word) for word in run):
+        if any(_ROLE_WORD_RE.fullmatch(word) for word in run):
             run = []
         names.append(" ".join([acronym, *run]))
     return names
@@ -505,18 +509,23 @@ def _acronym_names(sentence: str) -> list[str]:
 def _without_parts(names: list[str], text: str) -> list[str]:
     """Unique names, dropping one that is part of a longer one ("DIF" of "DIF Tabasco")."""
     keys = {tp.fold(n).replace("’", "'"): n for n in names}
-    kept = [key for key in keys if not any(
-        other != key and (other.startswith(key) or re.search(rf"\b{re.escape(key)}\b", other))
-        for other in keys)]
+    kept = [key for key in keys if not any(_is_part(key, other) for other in keys)]
     first_seen = {key: text.find(keys[key]) for key in kept}
     return [keys[key] for key in sorted(kept, key=lambda k: (first_seen[k] < 0, first_seen[k]))]
+
+
+def _is_part(key: str, other: str) -> bool:
+    """Whether ``key`` starts ``other`` or is a whole word of it (and is not ``other``)."""
+    if other == key or key not in other:  # the word search below needs the substring
+        return False
+    return other.startswith(key) or re.search(rf"\b{re.escape(key)}\b", other) is not None
 
 
 def _programmes(text: str, lang: str) -> list[tuple[str, str | None]]:
     """(name as written, acronym) of each programme the text names, in order, once each."""
     found: dict[str, tuple[int, str, str | None]] = {}
-    for pattern in PROGRAMMES.get(lang, PROGRAMMES["en"]):
-        for match in re.finditer(pattern, text):
+    for pattern in _table(_PROGRAMME_RES, lang):
+        for match in pattern.finditer(text):
             name = match["name"].strip()
             groups = match.groupdict()
             acronym = groups.get("acronym")

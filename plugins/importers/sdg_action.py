@@ -176,8 +176,14 @@ _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 _YEARS_RE = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–—/]|\s(?:a|al|to|and|y|à|et|au)\s)\s*"
                        r"((?:19|20)\d{2})\b")
-_NUM = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|\d[\d.,']*\d|\d"
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ¿¡“«\"-])|(?<=[a-zà-ÿ)\]][.!?])(?=[A-ZÀ-Þ])")
+# A number: "1 200 000,5", "21.366", "7". Its first digit is written before the alternatives so
+# that a search can skip to the digits.
+_NUM = r"\d(?:\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|[\d.,']*\d|)"
+# Where a sentence ends: after ".", "!" or "?" and spaces before a capital (or an opening mark),
+# or right after a stop that follows a word and precedes a capital ("Medellín.La").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?:\s+(?=[A-ZÀ-Þ¿¡“«\"-])|(?<=[a-zà-ÿ)\]][.!?])(?=[A-ZÀ-Þ]))"
+)
 _GOAL_RE = re.compile(r"^(?:Goal|SDG|Objetivo|ODS|Objectif|ODD)\s*(\d{1,2})\b\W*(.*)$", re.I)
 _TARGET_RE = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])\b\W*(.*)$")
 _RESOURCE_LABELS = (
@@ -265,7 +271,7 @@ class SdgActionImporter:
         jurisdiction = _jurisdiction(entity_name, countries, " ".join(narrative), lang)
         timeline = " ".join(sections.get("timeline", []))
         start, end = tp.parse_period(timeline, lang) if timeline else (None, None)
-        years = _YEARS_RE.search(" ".join(narrative))
+        years = _years(" ".join(narrative))
         record_period = (start, end) if start else _period(years)
         country = jurisdiction["country"]
         currency = tp.currency_for_country(country) if country else None
@@ -390,7 +396,9 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 
 def _only_urls(paragraph: str) -> bool:
-    return bool(_URL_RE.search(paragraph)) and not _URL_RE.sub("", paragraph).strip(" -•\t")
+    # Every web address has "://" or "www." in it; most paragraphs have neither.
+    has_url = ("://" in paragraph or "www." in paragraph) and _URL_RE.search(paragraph)
+    return bool(has_url) and not _URL_RE.sub("", paragraph).strip(" -•\t")
 
 
 def _urls(text: str) -> list[str]:
@@ -413,6 +421,12 @@ def _practice_type(first_paragraph: str) -> str:
     found = [(m.start(), kind) for kind, pattern in _PRACTICE_TYPE_RES
              if (m := pattern.search(sentence))]
     return min(found)[1] if found else "other"
+
+
+def _years(text: str) -> re.Match[str] | None:
+    """The first "2016-2019" / "between 2019 and 2022" of ``text``; it starts at a digit."""
+    first_digit = _DIGIT_RE.search(text)
+    return _YEARS_RE.search(text, first_digit.start()) if first_digit else None
 
 
 def _period(years: re.Match | None) -> tuple[str | None, str | None]:
@@ -466,7 +480,7 @@ class _Narrative:
 
     def read(self, paragraph: str, *, reached_by_default: bool) -> None:
         for sentence in _sentences(paragraph):
-            period = _period(_YEARS_RE.search(sentence))
+            period = _period(_years(sentence))
             taken = self._money(sentence, period) + self._staff(sentence, period)
             for count in tp.find_counts(sentence, self.lang):
                 if not any(s <= count.start < e for s, e in taken):
@@ -534,7 +548,7 @@ class _Narrative:
         """Amounts with a currency mark before or after them, typed by ``kind`` or by their
         clause ("en especie" is in kind); returns the spans taken."""
         spans: list[tuple[int, int]] = []
-        # Every amount has a digit at most a currency mark and a space after its start.
+        # An amount starts at most a currency mark and a space before its first digit.
         first_digit = _DIGIT_RE.search(sentence)
         if first_digit is None:
             return spans
@@ -557,10 +571,10 @@ class _Narrative:
 
     def _staff(self, sentence: str, period: tuple) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        # A headcount pattern needs a digit; a listed team may count in words.
-        headcount_patterns = _STAFF_RES if _DIGIT_RE.search(sentence) else {}
+        # Each headcount pattern needs a digit; a listed team may count in words.
+        has_digit = _DIGIT_RE.search(sentence) is not None
         for lang in _langs(self.lang):
-            for pattern in headcount_patterns.get(lang, ()):
+            for pattern in _STAFF_RES[lang] if has_digit else ():
                 for match in pattern.finditer(sentence):
                     headcount = self._number(match["num"])
                     if isinstance(headcount, int) and not any(s <= match.start("num") < e

@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
+from itertools import filterfalse
 
 import pycountry
 from babel import Locale
@@ -37,6 +38,7 @@ _APOSTROPHES = "'\u2019"
 
 
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_DIGIT_RE = re.compile(r"\d")
 _SLUG_GAP_RE = re.compile(r"[^a-z0-9]+")
 
 
@@ -161,21 +163,39 @@ _FR_SPACE_NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?: \d{3})+(?:,\d+)?)(?![\
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """Where the web addresses of ``text`` are."""
+    # Each has "://" or "www." (ignoring case: only "W" matches "w" so) in it.
+    if "://" not in text and "www." not in text.lower():
+        return []
+    return [m.span() for m in _URL_RE.finditer(text)]
+
+
 def find_numbers(text: str, lang: str, context_words: int = 4) -> list[NumberMatch]:
     """Every well-formed number in ``text`` in order, with ``context_words`` words each side.
 
     Plain spaces only group digits in languages that write them so (French); no-break spaces
     always do. Digits inside web addresses are not numbers.
     """
+    return list(_numbers(text, lang, context_words))
+
+
+@lru_cache(maxsize=1)
+def _numbers(text: str, lang: str, context_words: int) -> tuple[NumberMatch, ...]:
+    """``find_numbers``; the last text's are kept, as counts and percentages both need them."""
+    first_digit = _DIGIT_RE.search(text)
+    if first_digit is None:
+        return ()
+    numbers_from = first_digit.start()  # every number starts with a digit
     spans: list[tuple[int, int, str, bool]] = []
     if _symbols(lang)[1] == " ":
-        for m in _FR_SPACE_NUMBER_RE.finditer(text):
+        for m in _FR_SPACE_NUMBER_RE.finditer(text, numbers_from):
             spans.append((m.start(), m.end(), m.group(1), bool(m.group(2))))
     taken = [(s, e) for s, e, _, _ in spans]
-    for m in _NUMBER_RE.finditer(text):
+    for m in _NUMBER_RE.finditer(text, numbers_from):
         if not any(s <= m.start() < e for s, e in taken):
             spans.append((m.start(), m.end(), m.group(1), bool(m.group(3))))
-    urls = [m.span() for m in _URL_RE.finditer(text)]
+    urls = _url_spans(text)
     found = []
     for start, end, number, percent in sorted(spans):
         if any(s <= start < e for s, e in urls):
@@ -191,7 +211,7 @@ def find_numbers(text: str, lang: str, context_words: int = 4) -> list[NumberMat
         before = " ".join(words_before[-context_words:])
         after = " ".join(text[end:].split(None, context_words)[:context_words])
         found.append(NumberMatch(value, number, start, end, percent, before, after))
-    return found
+    return tuple(found)
 
 
 # -- dates ----------------------------------------------------------------------------------
@@ -439,15 +459,20 @@ _STOP_WORDS = {
     "pt": "o a os as do da dos das e em que para com uma um é se ao no na nos nas pelo pela",
 }
 _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()}
-
-
+_ANY_STOP_WORD = frozenset().union(*_STOP_SETS.values())
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def language_scores(text: str) -> dict[str, int]:
     """How many stop words of each supported language ``text`` contains."""
-    counts = Counter(_WORD_RE.findall(text.casefold()))
-    return {lang: sum(counts[word] for word in words) for lang, words in _STOP_SETS.items()}
+    # Words are runs of letters. A whitespace-separated chunk of letters only is one word, and
+    # stop words are letters only, so only the other chunks need splitting into words.
+    chunks = text.casefold().split()
+    found = Counter(filter(_ANY_STOP_WORD.__contains__, chunks))
+    others = _WORD_RE.findall(" ".join(filterfalse(str.isalpha, chunks)))
+    found.update(filter(_ANY_STOP_WORD.__contains__, others))
+    return {lang: sum(found[word] for word in words & found.keys())
+            for lang, words in _STOP_SETS.items()}
 
 
 def detect_language(text: str, default: str = "en") -> str:
@@ -467,7 +492,6 @@ def _label_key(text: str) -> str:
     return " ".join(fold(text).replace("\u2019", "'").split()).strip(" :\t")
 
 
-_DIGIT_RE = re.compile(r"\d")
 _NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 
 
@@ -511,6 +535,7 @@ class LabelTable:
         self._find = lru_cache(maxsize=4096)(self._find_uncached)
 
     def _find_uncached(self, text: str) -> tuple[str, str, int | None] | None:
+        """(key, language, number) of the label ``text`` is, or None."""
         folded = _label_key(text)
         if folded in self._exact:
             return (*self._exact[folded], None)
@@ -522,6 +547,7 @@ class LabelTable:
         return None
 
     def _lookup(self, text: str) -> tuple[str, str, int | None] | None:
+        """``_find``, once text too long to be a label is set aside."""
         if len(text) > self._max_letters and _ascii_letters(text) > self._max_letters:
             return None
         return self._find(text)

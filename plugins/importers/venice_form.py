@@ -126,6 +126,12 @@ _TAG_RE = re.compile(r"\(\s*V\.?\s*D\.?\s*(\d{1,2})\s*\)\s*([^,(\n]*)", re.IGNOR
 _URL_RE = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
 _DOUBLE_QUOTES_RE = re.compile(r"[\"“”«»„]")
 _BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪●]|\d+[.)])\s+")
+_SPACES_RE = re.compile(r"\s+")
+_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
+_NAME_AND_COUNTRY_RE = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
+_YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+_WORD_RE = re.compile(r"[^\W\d_]+\.?")
+_SHORT_DATE_RE = re.compile(r"[\w\s,./-]{0,30}")
 
 
 class VeniceFormImporter:
@@ -147,7 +153,7 @@ class VeniceFormImporter:
         head = [line for line in head if line.strip()]
         if not head:
             raise DocumentRejected("the form has no title line before its fields", field="title")
-        title = re.sub(r"\s+", " ", _DOUBLE_QUOTES_RE.sub("", head[0])).strip(" '‘’")
+        title = _SPACES_RE.sub(" ", _DOUBLE_QUOTES_RE.sub("", head[0])).strip(" '‘’")
         if not title:
             raise DocumentRejected("the form has an empty title line", field="title")
         tags, body = _tags_and_body(head[1:])
@@ -239,7 +245,7 @@ def _split_fields(
 
 def _clean(lines: list[str]) -> str | None:
     """A field's lines as one text: outer blank lines dropped, inner runs of blanks made one."""
-    text = re.sub(r"\n\s*\n+", "\n\n", "\n".join(line.rstrip() for line in lines)).strip()
+    text = _BLANK_LINES_RE.sub("\n\n", "\n".join(line.rstrip() for line in lines)).strip()
     return text or None
 
 
@@ -272,7 +278,7 @@ def _items(text: str | None) -> list[str]:
 
 def _jurisdiction(signatory: str, delegation: str | None) -> tuple[dict, dict]:
     """Jurisdiction and lead entity from "City of San Luis Potosí (Mexico)"."""
-    match = re.match(r"^(.*?)\s*\(([^()]*)\)\s*$", signatory)
+    match = _NAME_AND_COUNTRY_RE.match(signatory)
     name, country_text = (match[1], match[2]) if match else (signatory, None)
     country = tp.country_code(country_text) if country_text else None
     if country is None and delegation:
@@ -349,7 +355,7 @@ def _kpis(text: str | None, start: str | None, lang: str) -> list[dict]:
 
 
 def _first_year(text: str) -> int | None:
-    match = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", text)
+    match = _YEAR_RE.search(text)
     return int(match[0]) if match else None
 
 
@@ -358,7 +364,7 @@ def _month_observations(text: str, year: int | None, lang: str) -> list[dict]:
     moves on when the months wrap (November, December, January)."""
     observations = []
     previous = 0
-    for match in re.finditer(r"[^\W\d_]+\.?", text):
+    for match in _WORD_RE.finditer(text):
         month = tp.month_number(match[0], lang)
         value = _VALUE_AFTER_RE.match(text[match.end() :])
         if month is None or value is None:
@@ -410,7 +416,7 @@ def _evaluations(values: dict[str, str | None], lang: str) -> list[dict]:
     if report:
         date = tp.parse_date(report, lang)
         url = next((w for w in report.split() if _URL_RE.match(w)), None)
-        only_date = date is not None and re.fullmatch(r"[\w\s,./-]{0,30}", report) is not None
+        only_date = date is not None and _SHORT_DATE_RE.fullmatch(report) is not None
         evaluations.append(
             {
                 "type": "monitoring_report",
