@@ -76,6 +76,18 @@ class Mapper:
         self._pairs_by_concept: dict[str, list[Pair]] = {}
         for pair in lexicon.pairs:
             self._pairs_by_concept.setdefault(pair.first, []).append(pair)
+        # First word -> (one-word phrases, second word -> longer phrases): only the phrases
+        # whose second word is the next token are tried. Each keeps its position in the
+        # longest-first index so the matches come out in the same order.
+        self._by_next: dict[str, tuple[list, dict[str, list]]] = {}
+        for first, candidates in lexicon.index.items():
+            singles, longer = [], {}
+            for position, (rest, entry, whole) in enumerate(candidates):
+                if rest:
+                    longer.setdefault(rest[0], []).append((position, rest, entry, whole))
+                else:
+                    singles.append((rest, entry, whole))
+            self._by_next[first] = (singles, longer)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -125,14 +137,25 @@ class Mapper:
         """The longest phrases starting at token ``i`` (several when a word matches both a
         whole word and a ``prefix*`` of the same length)."""
         best, matches = 0, []
+        following = keys[i + 1] if i + 1 < n else ()
         for key in keys[i]:
-            for rest, entry, whole in self.lexicon.index.get(key, ()):
+            groups = self._by_next.get(key)
+            if groups is None:
+                continue
+            singles, longer = groups
+            candidates = sorted(c for second in following for c in longer.get(second, ()))
+            for _position, rest, entry, whole in candidates:
                 length = len(rest) + 1
                 if length < best:
                     break
-                if i + length <= n and all(rest[j] in keys[i + 1 + j] for j in range(len(rest))):
+                if i + length <= n and all(rest[j] in keys[i + 1 + j]
+                                           for j in range(1, len(rest))):
                     if length > best:
                         best, matches = length, []
+                    matches.append((entry, whole))
+            if best <= 1:
+                for _rest, entry, whole in singles:
+                    best = 1
                     matches.append((entry, whole))
         return best, matches
 
