@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lint schema bench bench-import bench-awards bench-sdg postgres clean
+.PHONY: run test install lint schema bench bench-import bench-awards bench-sdg bench-search postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,13 +41,18 @@ lint: install
 schema: install
 	$(BIN)/python -m registry.schema > schemas/good-practice-1.json
 
-bench: bench-import bench-awards bench-sdg
+bench: bench-import bench-awards bench-sdg bench-search
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py
 
 bench-awards: install
 	$(BIN)/python benchmarks/bench_awards.py
+
+# 10k and 100k synthetic practices per backend beside SQLite FTS5 (about 5 minutes on 2 cores);
+# SIZES=10000 for a quick run.
+bench-search: install postgres
+	$(BIN)/python benchmarks/bench_search.py $(if $(SIZES),--sizes $(SIZES))
 
 bench-sdg: install
 	$(BIN)/pip install --quiet --no-deps sdgclassification-benchmark==1.0.0

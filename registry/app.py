@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
+from werkzeug.routing import IntegerConverter
 
 from registry.config import Config
 from registry.services import Registry
@@ -11,15 +12,26 @@ from registry.services import Registry
 def create_app(config: Config | None = None, *, extra_plugins: tuple = ()) -> Flask:
     from registry.api import register_api  # the views import get_registry from here
     from registry.web import web
+    from registry.web.awards import awards_web
 
     config = config or Config.from_env()
     app = Flask(__name__)
+    app.url_map.converters["int"] = DatabaseInteger
     app.config["SECRET_KEY"] = config.secret_key
     app.config["MAX_CONTENT_LENGTH"] = config.max_document_bytes
     app.extensions["registry"] = Registry.from_config(config, extra_plugins)
     register_api(app)
     app.register_blueprint(web)
+    app.register_blueprint(awards_web)
     return app
+
+
+class DatabaseInteger(IntegerConverter):
+    """``<int:…>`` URL parts that fit a database integer; a larger number is a 404, not a crash."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def get_registry() -> Registry:

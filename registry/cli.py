@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -12,12 +15,16 @@ from tqdm import tqdm
 
 from registry import __version__
 from registry.app import create_app, get_registry
+from registry.award_cli import award
 from registry.errors import RegistryError
 from registry.plugins import describe_plugins
 from registry.schema import missing_fields
+from registry.search import SORTS, SearchArgumentError
 
 #: Exit code of an import that rejected at least one document (nothing of it stored).
 EXIT_REJECTED = 2
+#: Practices per index commit in ``reindex``: fewer commits, fewer segment merges.
+REINDEX_BATCH = 5_000
 
 
 def _echo_json(data: object) -> None:
@@ -34,6 +41,9 @@ def main(ctx: click.Context) -> None:
     REGISTRY_INDEX_DIR, REGISTRY_BLOCK_PLUGINS, REGISTRY_MAX_DOCUMENT_BYTES.
     """
     ctx.with_resource(create_app().app_context())
+
+
+main.add_command(award)
 
 
 @main.command()
@@ -110,20 +120,60 @@ def show(practice_id: str, revision: int | None, as_json: bool) -> None:
 @click.option("--lang", help="Only practices whose source is in this language.")
 @click.option("--country", multiple=True, help="ISO 3166-1 alpha-2 code; repeatable.")
 @click.option("--tag", multiple=True, help="SCHEME:CODE, e.g. venice_declaration:V.D.03.")
+@click.option("--filter", "facet_filters", multiple=True, metavar="FACET=VALUE",
+              help="Any facet: vd_tag=V.D.10, sdg_goal=1, kpis=yes, a plugin's field; "
+                   "repeatable (values of one facet: any; facets: all).")
+@click.option("--year-from", type=int, help="Started in or after this year.")
+@click.option("--year-to", type=int, help="Started in or before this year.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--per-page", default=20, show_default=True)
+@click.option("--facets", "with_facets", is_flag=True, help="Count the hits per facet value.")
+@click.option("--similar", "similar_to", metavar="ID",
+              help="List the practices most like this one instead (QUERY is ignored).")
+@click.option("--json", "as_json", is_flag=True, help="The API's JSON, facet counts included.")
 def search(query: str, lang: str | None, country: tuple[str, ...], tag: tuple[str, ...],
-           page: int, as_json: bool) -> None:
-    """Search practices."""
-    filters = {"country": list(country), "tag": list(tag), "language": [lang] if lang else []}
-    results = get_registry().search.query(query, filters=filters, page=page)
-    if as_json:
-        _echo_json({"query": results.query, "total": results.total, "page": results.page,
-                    "hits": [h.__dict__ for h in results.hits]})
+           facet_filters: tuple[str, ...], year_from: int | None, year_to: int | None,
+           sort: str, page: int, per_page: int, with_facets: bool, similar_to: str | None,
+           as_json: bool) -> None:
+    """Search practices in Spanish, English, French or Portuguese; finds all four."""
+    index = get_registry().search
+    if similar_to:
+        hits = index.similar(similar_to, limit=per_page)
+        if as_json:
+            _echo_json({"id": similar_to, "hits": [asdict(h) for h in hits]})
+            return
+        for hit in hits:
+            click.echo(f"{hit.id}  {hit.title}")
         return
-    click.echo(f"{results.total} practice(s)")
+    filters = {"country": list(country), "tag": list(tag), "language": [lang] if lang else []}
+    for item in facet_filters:
+        name, equals, value = item.partition("=")
+        if not equals or not value:
+            raise click.BadParameter(f"{item!r} is not FACET=VALUE", param_hint="--filter")
+        filters.setdefault(name, []).append(value)
+    try:
+        results = index.query(query, filters=filters, page=page, per_page=per_page, sort=sort,
+                              facets=index.facet_names if with_facets or as_json else (),
+                              years=(year_from, year_to))
+    except SearchArgumentError as exc:
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.argument}") from exc
+    if as_json:
+        _echo_json(results.to_json())
+        return
+    if results.suggestion:
+        click.echo(f"did you mean: {results.suggestion}")
+    some = " (matching some of the words)" if results.relaxed else ""
+    click.echo(f"{results.total} practice(s){some}")
     for hit in results.hits:
         click.echo(f"{hit.id}  {hit.title}")
+        if hit.snippet:
+            marked = re.sub(r"<mark>(.*?)</mark>", lambda m: click.style(m[1], bold=True),
+                            hit.snippet)
+            click.echo(f"    {html.unescape(marked)}")
+    for name, values in results.facets.items():
+        counts = ", ".join(f"{v.value} {v.count}" for v in values[:10])
+        click.echo(f"{name}: {counts or '-'}")
 
 
 @main.command()
@@ -136,7 +186,7 @@ def reindex() -> None:
               file=sys.stderr, disable=None) as bar:
         for record in registry.practices.iter_all():
             batch.append(record)
-            if len(batch) == 500:
+            if len(batch) == REINDEX_BATCH:
                 registry.search.index(batch)
                 bar.update(len(batch))
                 batch = []

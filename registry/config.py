@@ -17,7 +17,8 @@ class Config:
     ``REGISTRY_INSTANCE_DIR``   folder for the default SQLite file and index (``./instance``)
     ``REGISTRY_DATABASE_URL``   SQLAlchemy URL; ``postgresql+psycopg://...`` for PostgreSQL
     ``REGISTRY_INDEX_DIR``      search index folder (``<instance>/index``)
-    ``REGISTRY_SEARCH_BACKEND`` ``whoosh`` (default, embedded)
+    ``REGISTRY_SEARCH_BACKEND`` ``auto`` (default: ``postgresql`` on PostgreSQL, else
+                                ``whoosh``), ``whoosh``, ``tantivy`` or ``postgresql``
     ``REGISTRY_BLOCK_PLUGINS``  comma-separated plugin names not to load
     ``REGISTRY_MAX_DOCUMENT_BYTES``  largest accepted source document (5 MiB)
     """
@@ -25,7 +26,7 @@ class Config:
     instance_dir: Path = field(default_factory=lambda: Path("instance"))
     database_url: str | None = None
     index_dir: Path | None = None
-    search_backend: str = "whoosh"
+    search_backend: str = "auto"
     blocked_plugins: frozenset[str] = frozenset()
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     secret_key: str = "dev-only-not-secret"
@@ -46,7 +47,7 @@ class Config:
             instance_dir=Path(env.get("REGISTRY_INSTANCE_DIR", "instance")),
             database_url=env.get("REGISTRY_DATABASE_URL") or None,
             index_dir=Path(env["REGISTRY_INDEX_DIR"]) if env.get("REGISTRY_INDEX_DIR") else None,
-            search_backend=env.get("REGISTRY_SEARCH_BACKEND", "whoosh"),
+            search_backend=env.get("REGISTRY_SEARCH_BACKEND", "auto"),
             blocked_plugins=frozenset(blocked),
             max_document_bytes=int(
                 env.get("REGISTRY_MAX_DOCUMENT_BYTES", DEFAULT_MAX_DOCUMENT_BYTES)

@@ -35,7 +35,12 @@ def registry_metrics() -> list[Any]:
 
 @hookspec
 def registry_search_fields() -> list[dict]:
-    """Extra indexed fields and facets: ``{name, facet, extract(record) -> list[str]}``."""
+    """Extra indexed fields, each a filter and a counted facet: ``{name, label, extract}``."""
+
+
+@hookspec
+def registry_search_concepts() -> dict:
+    """Concepts for cross-lingual search, ``{concept: {language: [terms]}}``, for the thesaurus."""
 
 
 # -- record lifecycle ----------------------------------------------------------------------

@@ -7,9 +7,19 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from registry.errors import NotFound, RecordInvalid, RegistryError, StaleVersion
+from registry.scoring import ScoresInvalid
+from registry.services.awards import (
+    AlreadyExists,
+    AssignmentImpossible,
+    ConflictOfInterest,
+    NotAssigned,
+    PhaseError,
+)
 
 STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     NotFound: 404, RecordInvalid: 422, StaleVersion: 409,
+    ScoresInvalid: 422, PhaseError: 409, ConflictOfInterest: 409, AlreadyExists: 409,
+    AssignmentImpossible: 422, NotAssigned: 403,
 }
 
 
@@ -32,6 +42,7 @@ class RegistryApi(Api):
 
 
 def register_api(app: Flask) -> None:
+    from registry.api.awards import blp as awards
     from registry.api.compare import blp as compare
     from registry.api.practices import blp as practices
     from registry.api.sdg import blp as sdg
@@ -48,6 +59,7 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(practices)
     api.register_blueprint(search)
     api.register_blueprint(compare)
+    api.register_blueprint(awards)
     api.register_blueprint(sdg)
 
     @app.errorhandler(RegistryError)

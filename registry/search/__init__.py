@@ -8,20 +8,29 @@ for large registries) and PostgreSQL full-text search (when the registry runs on
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import pluggy
 
 from registry.config import Config
-from registry.search.facets import BUILT_IN_FACETS, TAG_FILTER
+from registry.search.facets import BUILT_IN_FACETS, TAG_FILTER, Facet
 from registry.search.thesaurus import Concepts, check_concepts
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-#: Sort orders of ``query``; every order breaks ties by practice id, so paging is stable.
+#: Sort orders of ``query``; ties keep one order every time, so pages never overlap or skip.
 SORTS = ("relevance", "date", "title")
+
+
+class SearchArgumentError(ValueError):
+    """A query argument that cannot be used; ``argument`` names it (``filter``, ``sort``...)."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,11 @@ class SearchResults:
     relaxed: bool = False
     sort: str = "relevance"
     concepts: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """Plain JSON with the number of ``pages`` (the API and ``registry search --json``)."""
+        return {**asdict(self), "pages": max((self.total + self.per_page - 1) // self.per_page,
+                                             1)}
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,7 @@ def collect_concepts(pm: pluggy.PluginManager) -> list[Concepts]:
 class SearchIndex(Protocol):
     """Index current records, forget deleted ones, and answer queries with filters."""
 
+    facets: tuple[Facet, ...]
     facet_names: tuple[str, ...]
 
     def index(self, records: list[dict]) -> None:
@@ -125,6 +140,9 @@ class SearchIndex(Protocol):
 
     def similar(self, practice_id: str, *, limit: int = 5) -> list[Hit]:
         """Practices like this one (shared concepts and distinctive words), best first."""
+
+    def writer_turn(self) -> AbstractContextManager:
+        """Hold the one-writer turn (backups, maintenance); other writers wait meanwhile."""
 
     def close(self) -> None:
         """Release files and connections."""

@@ -12,6 +12,7 @@ concept elderly_care, or both elderly and carers).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from registry.search.analysis import LANGUAGES, QUERY_STOP_WORDS, phrase_keys, query_stems, words
 from registry.search.thesaurus import Thesaurus
@@ -54,11 +55,11 @@ class ParsedQuery:
     match_all: bool = True
     exclude: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def concepts(self) -> list[str]:
         return sorted(set().union(*(u.all_concepts() for u in self.units)))
 
-    @property
+    @cached_property
     def stems(self) -> set[str]:
         """Every stem and index term the query can match (for highlighting)."""
         return set().union(*(u.all_stems() for u in self.units))

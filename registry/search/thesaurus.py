@@ -49,9 +49,12 @@ class Thesaurus:
                     for keys in _number_forms(term, lang):
                         if (keys, concept) not in table.get(keys[0], ()):
                             table.setdefault(keys[0], []).append((keys, concept))
-        for table in self._phrases.values():
-            for phrases in table.values():
+        self._first_keys: dict[tuple[str, str], set[str]] = {}
+        for lang, table in self._phrases.items():
+            for key, phrases in table.items():
                 phrases.sort(key=lambda item: -len(item[0]))
+                for _, concept in phrases:
+                    self._first_keys.setdefault((concept, lang), set()).add(key)
 
     @classmethod
     def load(cls, extra: Iterable[Concepts] = ()) -> Thesaurus:
@@ -76,13 +79,8 @@ class Thesaurus:
         return found
 
     def first_keys(self, concepts: set[str], lang: str) -> set[str]:
-        """The first phrase key of every ``lang`` term of these concepts (snippets look for them)."""
-        return {key for key, phrases in self._phrases[lang].items()
-                if any(concept in concepts for _, concept in phrases)}
-
-    def concepts_in(self, text: str, lang: str) -> set[str]:
-        """The concepts a text in ``lang`` mentions."""
-        return {m.concept for m in self.match(phrase_keys(text, lang), lang)}
+        """The first phrase key of each ``lang`` term of these concepts (snippets seek them)."""
+        return set().union(*(self._first_keys.get((c, lang), ()) for c in concepts))
 
 
 def _number_forms(term: str, lang: str) -> set[tuple[str, ...]]:

@@ -1,9 +1,11 @@
 """The embedded default search backend, on whoosh (the maintained ``whoosh3`` fork).
 
-Text arrives analysed (``registry.search.documents``), so whoosh only splits on spaces and
-scores with BM25F (title ×3). Filters, facet counts and sorting do not go through whoosh's
-own facet machinery (pure Python per hit): each segment's facet values and sort keys are
-read once from one column into numpy arrays, and reused until the segment changes.
+Whoosh keeps the index on disk: analysed text (``registry.search.documents``, split on
+spaces), postings with term frequencies, stored texts and one column of facet values and
+sort keys per practice. Queries do not go through whoosh's matchers and collectors, which
+spend pure-Python time per hit and per posting: the postings a query needs are read once per
+segment into numpy arrays (and kept, since a segment never changes), and matching, BM25
+scoring (k1 1.2, b 0.75, title ×3), filters, facet counts and sorting are array operations.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ import json
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from whoosh import columns, fields, index
 from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.query import And, Or, Query, Term
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.writing import CLEAR
 
 from registry.search import SearchField
@@ -32,10 +35,14 @@ from registry.search.thesaurus import Concepts
 log = logging.getLogger(__name__)
 
 #: Bumped when the schema changes; an index of another version is rebuilt empty.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 TITLE_BOOST = 3.0
 #: Sort keys keep this many characters of a title (ties then go by id).
 TITLE_KEY_CHARS = 40
+#: BM25 parameters (as Lucene and tantivy use them).
+K1, B = 1.2, 0.75
+#: Posting arrays kept per segment (most recently used first out when full).
+CACHED_POSTINGS = 2_000
 
 
 def _schema() -> fields.Schema:
@@ -68,7 +75,9 @@ class _Segment:
     years: np.ndarray
     dates: np.ndarray
     titles: np.ndarray
+    lengths: dict[str, np.ndarray]
     facets: dict[str, _FacetColumn]
+    postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
 
     @classmethod
     def read(cls, reader, names: Iterable[str]) -> _Segment:
@@ -87,10 +96,29 @@ class _Segment:
             years=np.array([m["y"] or 0 for m in metas], dtype=np.int32),
             dates=np.array([m["d"] for m in metas], dtype=np.int64),
             titles=np.array([m["t"][:TITLE_KEY_CHARS] for m in metas], dtype=str),
+            lengths={"title": np.array([m["lt"] for m in metas], dtype=np.float64),
+                     "text": np.array([m["lx"] for m in metas], dtype=np.float64),
+                     "concepts": np.ones(len(metas))},
             facets={name: _FacetColumn(np.array(docs, dtype=np.int32),
                                        np.array(codes, dtype=np.int32), list(vocabulary))
                     for name, (docs, codes, vocabulary) in pairs.items()},
+            postings={},
         )
+
+    def posting(self, reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers and term frequencies of a term, read once and kept."""
+        key = (field, term)
+        if key in self.postings:
+            self.postings[key] = self.postings.pop(key)  # most recently used last
+            return self.postings[key]
+        if (field, term) in reader:
+            ids, weights = _read_postings(reader.postings(field, term))
+        else:
+            ids, weights = [], []
+        if len(self.postings) >= CACHED_POSTINGS:
+            del self.postings[next(iter(self.postings))]
+        self.postings[key] = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64))
+        return self.postings[key]
 
     def mask(self, request: Request) -> np.ndarray:
         """Documents that pass the request's filters, year range and exclusions."""
@@ -112,18 +140,87 @@ class _Segment:
         return keep
 
 
-def _unit_query(unit: Unit) -> Query:
-    def either(stems: Iterable[str]) -> Query:
-        return Or([Term(field, s) for s in stems for field in ("title", "text")])
+def _read_postings(matcher) -> tuple[list[int], list[float]]:
+    """All (document, frequency) pairs of a term, a block at a time where whoosh allows it.
 
-    alternatives: list[Query] = []
-    if unit.word:
-        alternatives.append(either(unit.stems))
-    alternatives += [Term("concepts", c) for c in sorted(unit.concepts)]
-    if unit.parts:
-        alternatives.append(And([_unit_query(p) for p in unit.parts]))
-    alternatives += [either([t]) for t in unit.terms]
-    return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+    Deletions are left in (the caller masks them). Reading blocks uses the block attributes of
+    whoosh3's W3LeafMatcher, which is why whoosh3 is pinned to one version.
+    """
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_lastblock"):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            if matcher._lastblock:
+                break
+            matcher._next_block()
+        return ids, weights
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+@dataclass
+class _Scorer:
+    """BM25 over numpy arrays for one segment, with the whole index's statistics."""
+
+    segment: _Segment
+    reader: object
+    frequency: Callable[[str, str], int]
+    total: int
+    average: dict[str, float]
+
+    def term(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Match mask and scores of one term in one field."""
+        size = len(self.segment.ids)
+        mask = np.zeros(size, dtype=bool)
+        scores = np.zeros(size)
+        ids, tf = self.segment.posting(self.reader, field, term)
+        if not len(ids):
+            return mask, scores
+        freq = self.frequency(field, term)
+        idf = np.log(1 + (self.total - freq + 0.5) / (freq + 0.5))
+        norm = 1 - B + B * self.segment.lengths[field][ids] / self.average[field] \
+            if field != "concepts" else 1.0
+        boost = TITLE_BOOST if field == "title" else 1.0
+        mask[ids] = True
+        scores[ids] = boost * idf * tf * (K1 + 1) / (tf + K1 * norm)
+        return mask, scores
+
+    def either(self, stems: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        return _any([self.term(field, s) for s in stems for field in ("title", "text")])
+
+    def unit(self, unit: Unit) -> tuple[np.ndarray, np.ndarray]:
+        alternatives = [self.either(unit.stems)] if unit.word else []
+        alternatives += [self.term("concepts", c) for c in sorted(unit.concepts)]
+        if unit.parts:
+            alternatives.append(_all([self.unit(p) for p in unit.parts]))
+        alternatives += [self.either([t]) for t in unit.terms]
+        return _any(alternatives)
+
+
+def _any(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Matched by any; the scores of all that match add up (as in a boolean OR)."""
+    mask, scores = found[0]
+    for other_mask, other_scores in found[1:]:
+        mask = mask | other_mask
+        scores = scores + other_scores
+    return mask, scores
+
+
+def _all(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Matched by all; scores add up."""
+    mask, scores = _any(found)
+    for other_mask, _ in found:
+        mask = mask & other_mask
+    return mask, scores
 
 
 class WhooshIndex(SearchEngine):
@@ -136,6 +233,7 @@ class WhooshIndex(SearchEngine):
         self._lock_path = directory / "writer.lock"
         self._local = threading.RLock()
         self._segments: dict[str, _Segment] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
         with exclusive(self._lock_path):
             version_file = directory / "schema-version"
             current = version_file.read_text().strip() if version_file.exists() else None
@@ -152,8 +250,12 @@ class WhooshIndex(SearchEngine):
 
     # -- writing ---------------------------------------------------------------------------
 
+    def writer_turn(self) -> AbstractContextManager:
+        """Hold the one-writer turn: other writers, in any process, wait until it is left."""
+        return exclusive(self._lock_path)
+
     def _write(self, docs: list[IndexedDocument]) -> None:
-        with exclusive(self._lock_path):
+        with self.writer_turn():
             writer = self._ix.writer(limitmb=256)
             for doc in docs:
                 writer.update_document(
@@ -162,19 +264,21 @@ class WhooshIndex(SearchEngine):
                     shown={"title": doc.title, "texts": doc.texts,
                            "title_count": doc.title_count},
                     meta=json.dumps({"i": doc.id, "y": doc.year, "d": doc.date_key,
-                                     "t": doc.title_key, "f": doc.facets}).encode(),
+                                     "t": doc.title_key, "f": doc.facets,
+                                     "lt": len(doc.title_terms),
+                                     "lx": len(doc.text_terms)}).encode(),
                 )
             writer.commit()
 
     def _delete(self, ids: list[str]) -> None:
-        with exclusive(self._lock_path):
+        with self.writer_turn():
             writer = self._ix.writer()
             for practice_id in ids:
                 writer.delete_by_term("id", practice_id)
             writer.commit()
 
     def _clear(self) -> None:
-        with exclusive(self._lock_path):
+        with self.writer_turn():
             self._ix.writer().commit(mergetype=CLEAR)
 
     # -- reading ---------------------------------------------------------------------------
@@ -182,49 +286,55 @@ class WhooshIndex(SearchEngine):
     def _fresh_searcher(self):
         """The searcher of the latest commit (of any process), segment caches pruned."""
         if not self._searcher.up_to_date():
-            if self._searcher.reader().segments():
-                self._searcher = self._searcher.refresh()
-            else:  # whoosh cannot refresh a reader of an empty index
-                self._searcher.close()
-                self._searcher = self._ix.searcher()
-        live = {sub.reader().segment().segment_id() for sub, _ in self._searcher.leaf_searchers()}
+            # a new searcher, not refresh(): refreshed segment readers keep the deletions
+            # they had cached, and refresh() fails on an empty index
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._frequencies.clear()
+        live = {sub.reader().segment().segment_id() for sub, _ in self._searcher.leaf_searchers()
+                if sub.reader().segment() is not None}
         for gone in set(self._segments) - live:
             del self._segments[gone]
         return self._searcher
 
+    def _frequency(self, field: str, term: str) -> int:
+        """Practices containing a term in the current searcher (kept until it changes)."""
+        key = (field, term)
+        if key not in self._frequencies:
+            self._frequencies[key] = self._searcher.doc_frequency(field, term)
+        return self._frequencies[key]
+
     def _segment(self, sub) -> _Segment:
         key = sub.reader().segment().segment_id()
         if key not in self._segments:
-            self._segments[key] = _Segment.read(sub.reader(), self.facet_names)
+            self._segments[key] = _Segment.read(sub.reader(), [f.name for f in self.filters])
         return self._segments[key]
 
     def _search(self, request: Request) -> Found:
         with self._local:
             searcher = self._fresh_searcher()
-            units = request.parsed.units
-            query = None
-            if units:
-                parts = [_unit_query(u) for u in units]
-                query = parts[0] if len(parts) == 1 else (
-                    And(parts) if request.parsed.match_all else Or(parts))
-            scored = request.sort == "relevance" and query is not None
-            context = searcher.context(weighting=searcher.weighting) if scored \
-                else searcher.boolean_context()
+            leaves = [(sub.reader(), self._segment(sub)) for sub, _ in searcher.leaf_searchers()
+                      if sub.reader().segment() is not None]  # none in an empty index
+            size = max(sum(len(seg.ids) for _, seg in leaves), 1)
+            average = {field: max(sum(seg.lengths[field].sum() for _, seg in leaves) / size, 1.0)
+                       for field in ("title", "text", "concepts")}
+            parsed = request.parsed
             parts_found = []
-            for sub, _ in searcher.leaf_searchers():
-                segment = self._segment(sub)
+            for reader, segment in leaves:
                 keep = segment.mask(request)
-                deleted = sub.reader().deleted_docs_set
+                deleted = reader.deleted_docs_set
                 if deleted:
                     keep[list(deleted)] = False
-                if query is None:
-                    docs = np.flatnonzero(keep)
-                    scores = np.zeros(len(docs))
+                if parsed.units:
+                    scorer = _Scorer(segment, reader, self._frequency, searcher.doc_count_all(),
+                                     average)
+                    units = [scorer.unit(u) for u in parsed.units]
+                    mask, scores = (_all if parsed.match_all else _any)(units)
+                    keep &= mask
                 else:
-                    docs, scores = _matches(query, sub, context, scored)
-                    passing = keep[docs]
-                    docs, scores = docs[passing], scores[passing]
-                parts_found.append((segment, docs, scores))
+                    scores = np.zeros(len(segment.ids))
+                docs = np.flatnonzero(keep)
+                parts_found.append((segment, docs, scores[docs]))
             return _collect(parts_found, request)
 
     def _stored(self, ids: list[str]) -> dict[str, Stored]:
@@ -235,8 +345,8 @@ class WhooshIndex(SearchEngine):
                 docnum = searcher.document_number(id=practice_id)
                 if docnum is not None:
                     shown = searcher.stored_fields(docnum)["shown"]
-                    found[practice_id] = Stored(shown["title"],
-                                                [tuple(t) for t in shown["texts"]], shown["title_count"])
+                    found[practice_id] = Stored(
+                        shown["title"], [tuple(t) for t in shown["texts"]], shown["title_count"])
             return found
 
     def _vocabulary(self, first_letter: str) -> list[tuple[str, int]]:
@@ -256,28 +366,15 @@ class WhooshIndex(SearchEngine):
 
     def close(self) -> None:
         with self._local:
-            self._searcher.close()
+            if not self._searcher.is_closed:
+                self._searcher.close()
             self._segments.clear()
-
-
-def _matches(query: Query, sub, context, scored: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers (and scores) of a segment that match; whoosh skips deleted ones."""
-    matcher = query.matcher(sub, context)
-    docs: list[int] = []
-    scores: list[float] = []
-    if scored:
-        while matcher.is_active():
-            docs.append(matcher.id())
-            scores.append(matcher.score())
-            matcher.next()
-    else:
-        docs = list(matcher.all_ids())
-        scores = [0.0] * len(docs)
-    return np.array(docs, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
 def _collect(parts: list[tuple[_Segment, np.ndarray, np.ndarray]], request: Request) -> Found:
     """Facet counts over every hit, then the sorted slice (ties broken by practice id)."""
+    if not parts:
+        return Found(0, [], {name: {} for name in request.facets})
     counts: dict[str, Counter] = {name: Counter() for name in request.facets}
     for segment, docs, _ in parts:
         if not request.facets or not len(docs):
@@ -289,7 +386,7 @@ def _collect(parts: list[tuple[_Segment, np.ndarray, np.ndarray]], request: Requ
             tally = np.bincount(column.codes[hit[column.docs]], minlength=len(column.values))
             for code in np.flatnonzero(tally):
                 counts[name][column.values[code]] += int(tally[code])
-    ids = np.concatenate([s.ids[d] for s, d, _ in parts]) if parts else np.array([], dtype=str)
+    ids = np.concatenate([s.ids[d] for s, d, _ in parts])
     total = len(ids)
     wanted = request.offset + request.limit
     if request.sort == "title":
@@ -306,7 +403,7 @@ def _collect(parts: list[tuple[_Segment, np.ndarray, np.ndarray]], request: Requ
             cut = np.partition(key, wanted - 1)[wanted - 1]
             chosen = np.flatnonzero(key <= cut)
         order = chosen[np.lexsort((ids[chosen], key[chosen]))]
-    scores = np.concatenate([sc for _, _, sc in parts]) if parts else np.array([])
+    scores = np.concatenate([sc for _, _, sc in parts])
     page = order[request.offset:wanted]
     return Found(total, [(str(ids[i]), float(scores[i])) for i in page],
                  {name: dict(c) for name, c in counts.items()})

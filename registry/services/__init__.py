@@ -10,7 +10,9 @@ from registry.config import Config
 from registry.db import Database
 from registry.metrics import collect_metrics
 from registry.plugins import build_plugin_manager
-from registry.search import SearchIndex, collect_search_fields, open_index
+from registry.rubrics import collect_rubrics
+from registry.search import SearchIndex, collect_concepts, collect_search_fields, open_index
+from registry.services.awards import AwardService
 from registry.services.comparisons import ComparisonService
 from registry.services.imports import ImportService
 from registry.services.practices import PracticeService
@@ -27,21 +29,25 @@ class Registry:
     practices: PracticeService
     imports: ImportService
     comparisons: ComparisonService
+    awards: AwardService
 
     @classmethod
     def from_config(cls, config: Config, extra_plugins: tuple = ()) -> Registry:
         db = Database(config.db_url)
         pm = build_plugin_manager(config.blocked_plugins, extra_plugins)
-        search = open_index(config, collect_search_fields(pm))
+        search = open_index(config, collect_search_fields(pm), concepts=collect_concepts(pm),
+                            engine=db.engine)
         practices = PracticeService(db, pm, search)
         importers = [imp for batch in pm.hook.registry_importers() for imp in batch]
         imports = ImportService(practices, importers, config.max_document_bytes)
         comparisons = ComparisonService(practices, collect_metrics(pm))
-        return cls(config, db, pm, search, practices, imports, comparisons)
+        awards = AwardService(db, collect_rubrics(pm))
+        return cls(config, db, pm, search, practices, imports, comparisons, awards)
 
     def init(self) -> None:
         """Create or upgrade the database schema (the index creates itself)."""
         self.db.upgrade()
 
     def close(self) -> None:
+        self.search.close()
         self.db.dispose()

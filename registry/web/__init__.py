@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from registry.app import get_registry
 from registry.charts import comparison_bars, kpi_series, peer_distribution
 from registry.errors import NotFound, RegistryError
 from registry.metrics import MetricContext
 from registry.schema import missing_fields
+from registry.search import SORTS
 from registry.services.practices import public_view
 
 web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -27,17 +28,37 @@ def localized(text: dict | None, language: str | None = None) -> str:
 
 @web.get("/")
 def practice_list():
-    page = max(request.args.get("page", 1, type=int), 1)
-    query = request.args.get("q", "").strip()
+    """The practices, newest first; a query in any language and facet links narrow them."""
     registry = get_registry()
-    if query:
-        results = registry.search.query(query, page=page, per_page=PER_PAGE)
-        records = [registry.practices.get(hit.id) for hit in results.hits]
-        total = results.total
-    else:
-        records, total = registry.practices.list(page=page, per_page=PER_PAGE)
-    return render_template("list.html", records=records, total=total, page=page,
-                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), query=query)
+    index = registry.search
+    args = request.args
+    page = max(args.get("page", 1, type=int), 1)
+    query = args.get("q", "").strip()
+    sort = args.get("sort") if args.get("sort") in SORTS else "relevance"
+    filters = {name: args.getlist(name) for name in index.facet_names if args.getlist(name)}
+    results = index.query(query, filters=filters, page=page, per_page=PER_PAGE, sort=sort,
+                          facets=index.facet_names)
+    records = {}
+    for hit in results.hits:
+        try:
+            records[hit.id] = registry.practices.get(hit.id)
+        except NotFound:  # deleted since it was indexed
+            continue
+
+    def link(**changes) -> str:
+        params = {**{k: args.getlist(k) for k in args}, **changes}
+        return url_for("web.practice_list", **{k: v for k, v in params.items() if v})
+
+    def toggle(name: str, value: str) -> str:
+        chosen = filters.get(name, [])
+        values = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        return link(**{name: values, "page": None})
+
+    return render_template(
+        "list.html", results=results, records=records, query=query, filters=filters,
+        sort=sort, sorts=SORTS, page=page, link=link, toggle=toggle,
+        pages=max((results.total + PER_PAGE - 1) // PER_PAGE, 1),
+        labels={f.name: f.label for f in index.facets})
 
 
 @web.get("/practices/<practice_id>")
