@@ -21,6 +21,7 @@ class Config:
                                 ``whoosh``), ``whoosh``, ``tantivy`` or ``postgresql``
     ``REGISTRY_BLOCK_PLUGINS``  comma-separated plugin names not to load
     ``REGISTRY_MAX_DOCUMENT_BYTES``  largest accepted source document (5 MiB)
+    ``REGISTRY_IMPORT_WORKERS`` processes preparing documents in bulk imports (cores, max 4)
     """
 
     instance_dir: Path = field(default_factory=lambda: Path("instance"))
@@ -29,6 +30,7 @@ class Config:
     search_backend: str = "auto"
     blocked_plugins: frozenset[str] = frozenset()
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+    import_workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
     secret_key: str = "dev-only-not-secret"
 
     @property
@@ -49,6 +51,7 @@ class Config:
             index_dir=Path(env["REGISTRY_INDEX_DIR"]) if env.get("REGISTRY_INDEX_DIR") else None,
             search_backend=env.get("REGISTRY_SEARCH_BACKEND", "auto"),
             blocked_plugins=frozenset(blocked),
+            import_workers=int(env.get("REGISTRY_IMPORT_WORKERS", min(os.cpu_count() or 1, 4))),
             max_document_bytes=int(
                 env.get("REGISTRY_MAX_DOCUMENT_BYTES", DEFAULT_MAX_DOCUMENT_BYTES)
             ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class RegistryError(Exception):
     """Base of the errors a user can act on. ``code`` is stable for the API envelope."""
@@ -22,6 +24,7 @@ class DocumentRejected(RegistryError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message, fields={field: [message]} if field else None)
         self.field = field
+        self.path: Path | None = None  # the document, once the import service knows it
 
 
 class RecordInvalid(RegistryError):

@@ -39,7 +39,10 @@ class Registry:
                             engine=db.engine)
         practices = PracticeService(db, pm, search)
         importers = [imp for batch in pm.hook.registry_importers() for imp in batch]
-        imports = ImportService(practices, importers, config.max_document_bytes)
+        # Worker processes load the installed plugins only: with plugins passed in, stay single.
+        imports = ImportService(practices, importers, config.max_document_bytes,
+                                workers=1 if extra_plugins else config.import_workers,
+                                config=config)
         comparisons = ComparisonService(practices, collect_metrics(pm))
         awards = AwardService(db, collect_rubrics(pm))
         return cls(config, db, pm, search, practices, imports, comparisons, awards)

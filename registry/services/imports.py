@@ -12,14 +12,17 @@ import hashlib
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Literal
 
+from registry.config import Config
 from registry.errors import DocumentRejected, RegistryError
 from registry.importers import Importer, Source
+from registry.plugins import build_plugin_manager
 from registry.services.practices import IncomingDocument, PracticeService
 
 #: A best importer below this confidence means "not a format we know".
@@ -60,13 +63,27 @@ class StageTimes(dict[str, float]):
             self[stage] = self.get(stage, 0.0) + time.perf_counter() - started
 
 
+@dataclass
+class PreparedDocument:
+    """A document read, parsed and validated, ready to be stored."""
+
+    path: Path
+    format: str
+    sha256: str
+    content: bytes
+    records: list[dict]
+
+
 class ImportService:
     def __init__(
-        self, practices: PracticeService, importers: list[Importer], max_bytes: int
+        self, practices: PracticeService, importers: list[Importer], max_bytes: int,
+        *, workers: int = 1, config: Config | None = None,
     ) -> None:
         self.practices = practices
         self.importers = {importer.name: importer for importer in importers}
         self.max_bytes = max_bytes
+        self.workers = workers
+        self.config = config
         self.stage_times = StageTimes()
 
     def read(self, path: Path) -> tuple[str, bytes]:
@@ -123,42 +140,59 @@ class ImportService:
                     raise DocumentRejected(f"{name}: {exc.message}", field=first) from exc
         return importer, prepared
 
-    def import_document(self, path: Path, *, format_name: str | None = None,
-                        dry_run: bool = False, index: bool = True) -> DocumentResult:
-        """Import one document; a rejection is a result, not an exception."""
-        timed = self.stage_times
-        try:
-            with timed("read"):
-                text, content = self.read(path)
-                sha256 = hashlib.sha256(content).hexdigest()
-            importer, records = self.parse(text, path.name, sha256, format_name)
-            if dry_run:
-                stamp = dt.datetime.now(dt.UTC).isoformat()
-                for record in records:
-                    record["provenance"]["imported_at"] = stamp
-                return DocumentResult(str(path), "parsed", importer.name, records=records)
-            with timed("store"):
-                outcomes = self.practices.store(
-                    records, document=IncomingDocument(path.name, importer.name, sha256, content),
-                    index=index)
-        except DocumentRejected as exc:
-            return DocumentResult(str(path), "rejected", reason=exc.message, field=exc.field)
+    def prepare_document(self, path: Path, format_name: str | None = None) -> PreparedDocument:
+        """Read, recognise, parse and validate one document: everything but storing it.
+
+        Raises ``DocumentRejected``. Pure work on the document, so bulk imports run it in
+        worker processes.
+        """
+        with self.stage_times("read"):
+            text, content = self.read(path)
+            sha256 = hashlib.sha256(content).hexdigest()
+        importer, records = self.parse(text, path.name, sha256, format_name)
+        return PreparedDocument(path, importer.name, sha256, content, records)
+
+    def store_document(self, prepared: PreparedDocument | DocumentRejected, *,
+                       dry_run: bool = False, index: bool = True) -> DocumentResult:
+        """Store a prepared document (one transaction), or report its rejection."""
+        if isinstance(prepared, DocumentRejected):
+            return DocumentResult(str(prepared.path), "rejected", reason=prepared.message,
+                                  field=prepared.field)
+        path, records = prepared.path, prepared.records
+        if dry_run:
+            stamp = dt.datetime.now(dt.UTC).isoformat()
+            for record in records:
+                record["provenance"]["imported_at"] = stamp
+            return DocumentResult(str(path), "parsed", prepared.format, records=records)
+        with self.stage_times("store"):
+            outcomes = self.practices.store(records, index=index, document=IncomingDocument(
+                path.name, prepared.format, prepared.sha256, prepared.content))
         statuses = {o.status for o in outcomes}
         status: DocumentStatus = ("imported" if "created" in statuses
                                   else "new revision" if "revised" in statuses else "unchanged")
-        return DocumentResult(str(path), status, importer.name,
+        return DocumentResult(str(path), status, prepared.format,
                               [o.practice_id for o in outcomes],
                               records=[o.record for o in outcomes])
+
+    def import_document(self, path: Path, *, format_name: str | None = None,
+                        dry_run: bool = False, index: bool = True) -> DocumentResult:
+        """Import one document; a rejection is a result, not an exception."""
+        return self.store_document(self._prepare_or_reject(path, format_name),
+                                   dry_run=dry_run, index=index)
 
     def import_paths(
         self, paths: Iterable[Path], *, format_name: str | None = None, dry_run: bool = False,
         on_result: Callable[[DocumentResult], None] | None = None,
     ) -> list[DocumentResult]:
-        """Import documents and folders of documents; index the stored records once at the end."""
+        """Import documents and folders of documents; index the stored records once at the end.
+
+        With ``workers`` > 1 and enough documents, documents are prepared in that many worker
+        processes (each loads the installed plugins) while this process stores them in order.
+        """
+        paths = list(expand_paths(paths))
         results = []
-        for path in expand_paths(paths):
-            result = self.import_document(path, format_name=format_name, dry_run=dry_run,
-                                          index=False)
+        for prepared in self._prepared(paths, format_name):
+            result = self.store_document(prepared, dry_run=dry_run, index=False)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -168,6 +202,49 @@ class ImportService:
             with self.stage_times("index"):
                 self.practices.search.index(changed)
         return results
+
+    def _prepare_or_reject(self, path: Path, format_name: str | None
+                           ) -> PreparedDocument | DocumentRejected:
+        try:
+            return self.prepare_document(path, format_name)
+        except DocumentRejected as exc:
+            exc.path = path
+            return exc
+
+    def _prepared(self, paths: list[Path], format_name: str | None
+                  ) -> Iterator[PreparedDocument | DocumentRejected]:
+        if self.workers < 2 or self.config is None or len(paths) < PARALLEL_FROM:
+            yield from (self._prepare_or_reject(path, format_name) for path in paths)
+            return
+        with ProcessPoolExecutor(self.workers, initializer=_start_worker,
+                                 initargs=(self.config,)) as pool:
+            for prepared, times in pool.map(_prepare_in_worker, paths,
+                                            [format_name] * len(paths), chunksize=16):
+                for stage, seconds in times.items():
+                    self.stage_times[stage] = self.stage_times.get(stage, 0.0) + seconds
+                yield prepared
+
+
+#: Fewer documents than this are prepared in-process: starting workers would cost more.
+PARALLEL_FROM = 64
+
+_worker: ImportService | None = None
+
+
+def _start_worker(config: Config) -> None:
+    """Build, once per worker process, the import pipeline of the installed plugins."""
+    global _worker
+    pm = build_plugin_manager(config.blocked_plugins)
+    importers = [imp for batch in pm.hook.registry_importers() for imp in batch]
+    _worker = ImportService(PracticeService(None, pm, None), importers,
+                            config.max_document_bytes)
+
+
+def _prepare_in_worker(path: Path, format_name: str | None
+                       ) -> tuple[PreparedDocument | DocumentRejected, dict[str, float]]:
+    _worker.stage_times.clear()
+    prepared = _worker._prepare_or_reject(path, format_name)
+    return prepared, dict(_worker.stage_times)
 
 
 def decode_document(content: bytes, name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -212,3 +213,35 @@ def test_a_failure_inside_the_transaction_rolls_back_every_record(registry, seed
     with pytest.raises(OSError):
         registry.practices.store(records)
     assert _counts(registry) == (0, 0, 0)
+
+
+def test_bulk_import_in_worker_processes_matches_one_process(config, seed_paths, tmp_path):
+    import dataclasses
+
+    from registry.services.imports import PARALLEL_FROM
+
+    folder = tmp_path / "bulk"
+    folder.mkdir()
+    template = seed_paths["sdg_action"].read_text()
+    for i in range(PARALLEL_FROM):
+        (folder / f"action-{i:03d}.txt").write_text(
+            template.replace("#SDGAction33691", f"#SDGAction{50000 + i}"))
+    (folder / "empty.txt").write_text("")
+    outcomes = {}
+    for workers in (1, 2):
+        settings = dataclasses.replace(
+            config, import_workers=workers, instance_dir=tmp_path / f"w{workers}",
+            database_url=config.database_url if workers == 2 else None)
+        reg = Registry.from_config(settings)
+        reg.init()
+        results = reg.imports.import_paths([folder])
+        outcomes[workers] = [(Path(r.path).name, r.status, r.practice_ids, r.reason)
+                             for r in results]
+        assert reg.practices.count() == PARALLEL_FROM
+        assert reg.search.query("", per_page=1).total == PARALLEL_FROM
+        assert reg.imports.stage_times["parse"] > 0
+        reg.close()
+    assert outcomes[1] == outcomes[2]
+    assert outcomes[2][0] == ("action-000.txt", "imported", outcomes[1][0][2], None)
+    assert outcomes[2][-1][:2] == ("empty.txt", "rejected")
+    assert "empty.txt: the file is empty" in outcomes[2][-1][3]
