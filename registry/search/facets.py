@@ -23,9 +23,11 @@ def _jurisdiction(key: str) -> Callable[[dict], list[str]]:
     return lambda record: _one((record.get("jurisdiction") or {}).get(key))
 
 
-def _tags(scheme: str) -> Callable[[dict], list[str]]:
+def _tags(scheme: str, derived: bool | None = None) -> Callable[[dict], list[str]]:
+    """Codes of one tag scheme: all, or only the declared (``derived=False``) or inferred."""
     return lambda record: [str(t["code"]) for t in record.get("tags") or []
-                           if t.get("scheme") == scheme and t.get("code")]
+                           if t.get("scheme") == scheme and t.get("code")
+                           and (derived is None or bool(t.get("derived")) == derived)]
 
 
 def start_year(record: dict) -> int | None:
@@ -49,6 +51,8 @@ BUILT_IN_FACETS: tuple[Facet, ...] = (
     Facet("level", "Region level", _jurisdiction("level")),
     Facet("vd_tag", "Venice Declaration tag", _tags("venice_declaration")),
     Facet("sdg_goal", "SDG goal", _tags("sdg_goal")),
+    Facet("sdg_declared", "SDG goal declared", _tags("sdg_goal", derived=False)),
+    Facet("sdg_inferred", "SDG goal inferred", _tags("sdg_goal", derived=True)),
     Facet("target_group", "Target group",
           lambda r: [str(g["code"]) for g in r.get("target_groups") or [] if g.get("code")]),
     Facet("practice_type", "Practice type", lambda r: _one(r.get("practice_type"))),

@@ -69,8 +69,10 @@ def practice_page(practice_id: str):
         revisions = registry.practices.revisions(practice_id)
     except NotFound:
         abort(404)
+    metrics = [row for row in registry.comparisons.metric_rows(record)
+               if row["value"] is not None]
     return render_template("practice.html", record=public_view(record), revisions=revisions,
-                           missing=missing_fields(record))
+                           missing=missing_fields(record), metrics=metrics)
 
 
 def _money_context() -> MetricContext:

@@ -147,3 +147,15 @@ def test_a_failing_metric_plugin_does_not_break_the_compare_page(config, seed_pa
     assert "metric explodes of plugin" in text and "ZeroDivisionError" in text
     assert "Cost per beneficiary reached" in text
     registry.close()
+
+
+def test_practice_page_lists_metrics_and_serves_the_peer_chart(app, client, seed_paths):
+    registry = app.extensions["registry"]
+    _import_seeds(app, seed_paths)
+    medellin = next(r["id"] for r in registry.practices.iter_all()
+                    if r["provenance"]["format"] == "sdg_action")
+    page = client.get(f"/practices/{medellin}").get_data(as_text=True)
+    assert "cost per beneficiary" in page and "1,100,459.75 COP per household" in page
+    with_value = client.get(f"/charts/peers/{medellin}/cost_per_beneficiary.svg?place=anywhere")
+    assert with_value.status_code == 200 and b"<svg" in with_value.data
+    assert client.get(f"/charts/peers/{medellin}/no_such_metric.svg").status_code == 404

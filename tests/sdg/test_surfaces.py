@@ -96,3 +96,24 @@ def test_a_plugin_can_replace_the_mapper(config, seed_paths):
     derived = [t for t in medellin["tags"] if t["derived"]]
     assert [(t["code"], t["method"]) for t in derived] == [("16", "keyword-mapper/0.1")]
     registry.close()
+
+
+def test_search_filters_by_declared_and_inferred_sdgs(registry, seed_paths):
+    from pathlib import Path
+
+    windhoek = Path(__file__).resolve().parents[1] / "data" / "sdg_action" / "en_windhoek.txt"
+    registry.imports.import_paths([*seed_paths.values(), windhoek])
+    record = next(r for r in registry.practices.iter_all()
+                  if "Windhoek" in json.dumps(r["jurisdiction"]))
+    declared = {t["code"] for t in record["tags"]
+                if t["scheme"] == "sdg_goal" and not t["derived"]}
+    assert declared, "the Windhoek variant declares its SDGs"
+    goal = sorted(declared)[0]
+    by_declared = registry.search.query("", filters={"sdg_declared": [goal]},
+                                        facets=["sdg_inferred"])
+    assert [h.id for h in by_declared.hits] == [record["id"]]
+    inferred = registry.search.query("", filters={"sdg_inferred": ["1"]})
+    medellin = next(r["id"] for r in registry.practices.iter_all()
+                    if r["provenance"]["format"] == "sdg_action" and r["id"] != record["id"])
+    assert medellin in {h.id for h in inferred.hits}
+    assert registry.search.query("", filters={"sdg_declared": ["1"]}).total <= 1
