@@ -127,7 +127,7 @@ def show(edition_id: int, as_json: bool) -> None:
     click.echo(f"progress: {progress['submitted']} of {progress['assignments']} assignment(s) "
                f"submitted, {progress['draft']} draft, {progress['not_started']} not started")
     for entry in entries:
-        historic = (f"  historic total {entry['historic_total']:g}, "
+        historic = (f"  historic total {_n(entry['historic_total'])}, "
                     f"n.{entry['registration_no']}" if entry["historic"] else "")
         click.echo(f"  {entry['label']}  {entry['title']} ({entry['place']}){historic}")
     for juror in jurors:
@@ -172,7 +172,7 @@ def entry_import_historic(edition_id: int, practice_ids: tuple[str, ...], as_jso
         return
     for item in imported:
         click.echo(f"{item['label']}: {item['title']}: historic total "
-                   f"{item['historic_total']:g}, registration n.{item['registration_no']} "
+                   f"{_n(item['historic_total'])}, registration n.{item['registration_no']} "
                    f"({item['status']}; not scored in the registry)")
     click.echo(f"{sum(i['status'] == 'imported' for i in imported)} historic result(s) imported")
 
@@ -363,7 +363,7 @@ def _print_results(data: dict) -> None:
         click.echo(f"notice: {notice['message']}")
     for item in data["historic"]:
         click.echo(f"historic: {item['label']} {item['title']}: total "
-                   f"{item['historic_total']:g}, n.{item['registration_no']} ({item['note']})")
+                   f"{_n(item['historic_total'])}, n.{item['registration_no']} ({item['note']})")
 
 
 def _n(value: float | int | None) -> str:

@@ -37,6 +37,12 @@ class NotFound(RegistryError):
     code = "not_found"
 
 
+class InUse(RegistryError):
+    """The thing is still referenced (e.g. a practice entered in an award) and must stay."""
+
+    code = "in_use"
+
+
 class StaleVersion(RegistryError):
     """An edit was based on an older version than the current one (optimistic locking)."""
 

@@ -6,20 +6,21 @@ from flask import Flask, jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from registry.errors import NotFound, RecordInvalid, RegistryError, StaleVersion
+from registry.assignment import AssignmentImpossible
+from registry.errors import InUse, NotFound, RecordInvalid, RegistryError, StaleVersion
 from registry.scoring import ScoresInvalid
 from registry.services.awards import (
     AlreadyExists,
-    AssignmentImpossible,
+    AlreadyScored,
     ConflictOfInterest,
     NotAssigned,
     PhaseError,
 )
 
 STATUS_BY_ERROR: dict[type[RegistryError], int] = {
-    NotFound: 404, RecordInvalid: 422, StaleVersion: 409,
+    NotFound: 404, RecordInvalid: 422, StaleVersion: 409, InUse: 409,
     ScoresInvalid: 422, PhaseError: 409, ConflictOfInterest: 409, AlreadyExists: 409,
-    AssignmentImpossible: 422, NotAssigned: 403,
+    AssignmentImpossible: 422, NotAssigned: 403, AlreadyScored: 409,
 }
 
 

@@ -60,8 +60,12 @@ class JurorArgs(Schema):
     language = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
 
 
+#: An id as the database stores it.
+DATABASE_ID = validate.Range(min=1, max=2**63 - 1)
+
+
 class ConflictArgs(Schema):
-    juror_id = fields.Integer(required=True)
+    juror_id = fields.Integer(required=True, validate=DATABASE_ID)
     entry = fields.String(required=True, metadata={"description": "entry label, e.g. E05"})
     note = fields.String(load_default=None)
 
@@ -69,11 +73,11 @@ class ConflictArgs(Schema):
 class AssignArgs(Schema):
     """By hand (``juror_id`` and ``entries``) or automatically (``auto`` and ``per_entry``)."""
 
-    juror_id = fields.Integer()
+    juror_id = fields.Integer(validate=DATABASE_ID)
     entries = fields.List(fields.String(), validate=validate.Length(min=1),
                           metadata={"description": "entry labels, e.g. [\"E01\", \"E05\"]"})
     auto = fields.Boolean(load_default=False)
-    per_entry = fields.Integer(validate=validate.Range(min=1))
+    per_entry = fields.Integer(validate=validate.Range(min=1, max=1000))
 
     @validates_schema
     def _one_way(self, data: dict, **_: object) -> None:

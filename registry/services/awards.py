@@ -29,6 +29,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from registry.assignment import AssignmentImpossible, plan_assignment
 from registry.db import Database
 from registry.errors import NotFound, RecordInvalid, RegistryError
 from registry.models import (
@@ -57,8 +58,6 @@ from registry.scoring import (
 )
 from registry.scoring import Score as ScoreRow
 
-PHASES = ("open", "scoring", "closed", "published")
-CONFLICT_KINDS = ("same_country", "same_organisation", "declared")
 LANGUAGES = ("en", "es", "fr")
 #: What a blind juror reads where the record names its city or lead entity.
 HIDDEN = {"en": "[hidden]", "es": "[oculto]", "fr": "[masqué]"}
@@ -74,6 +73,10 @@ _ADDRESS_KEYS = frozenset({"url", "website"})
 HISTORIC_NOTE = ("historic result as published by the award (total and registration number); "
                  "not scored in the registry")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+_LABEL = re.compile(r"^[EH]\d{2,}$")
+#: Ids are 32-bit integers in the database; a larger number names nothing (and PostgreSQL
+#: would refuse to compare it).
+_MAX_ID = 2**31 - 1
 
 
 class PhaseError(RegistryError):
@@ -88,12 +91,6 @@ class ConflictOfInterest(RegistryError):
     code = "conflict_of_interest"
 
 
-class AssignmentImpossible(RegistryError):
-    """No assignment meets the request (jurors per entry, even loads, no conflicts)."""
-
-    code = "assignment_impossible"
-
-
 class NotAssigned(RegistryError):
     """A juror asked for an entry they are not assigned to."""
 
@@ -101,21 +98,56 @@ class NotAssigned(RegistryError):
 
 
 class AlreadyExists(RegistryError):
+    """The award, edition, entry, juror, conflict or assignment is already there."""
+
     code = "already_exists"
 
 
-def fold(text: str) -> str:
+class AlreadyScored(RegistryError):
+    """An assignment with scores cannot be undone: the scores and their audit stay."""
+
+    code = "already_scored"
+
+
+def _fold(text: str) -> str:
     """Text compared as people mean it: no accents, case or spacing differences."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())
 
 
-def written(value: float | None) -> str:
+def _written(value: float | None) -> str:
     """A score as the audit trail and the CSV write it: ``7``, ``7.5`` or ``NA``."""
     if value is None:
         return "NA"
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _check_text(**given: tuple[object, int | None]) -> None:
+    """Text as every database stores it: no NUL character (PostgreSQL refuses it) and no
+    longer than its column (PostgreSQL enforces lengths, SQLite does not). ``given`` maps a
+    field to its value (a string, or strings in lists and mappings) and its length limit."""
+    problems: dict[str, list[str]] = {}
+    for name, (value, limit) in given.items():
+        strings = list(_strings(value))
+        if any("\x00" in text for text in strings):
+            problems[name] = ["contains a NUL character (\\x00), which no text may hold."]
+        elif limit is not None and any(len(text) > limit for text in strings):
+            problems[name] = [f"longer than {limit} characters."]
+    if problems:
+        raise RecordInvalid(_summary(problems), fields=problems)
+
+
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
 
 
 def _read_value(raw: float | str | None) -> tuple[float | None, str | None]:
@@ -125,7 +157,10 @@ def _read_value(raw: float | str | None) -> tuple[float | None, str | None]:
     if isinstance(raw, bool):
         return None, f"{raw!r} is not a number."
     if isinstance(raw, int | float):
-        return float(raw), None
+        try:
+            return float(raw), None
+        except OverflowError:
+            return None, f"{raw} is not a score on any scale."
     text = raw.strip()
     if text.lower() in NA_TOKENS:
         return None, None
@@ -160,12 +195,14 @@ class AwardService:
     # -- awards and editions --------------------------------------------------------------
 
     def create_award(self, name: str) -> dict:
+        """A new award; names are unique whatever their case or accents."""
+        _check_text(name=(name, 300))
         name = " ".join(name.split())
         if not name:
             raise RecordInvalid("an award needs a name", fields={"name": ["empty"]})
         with self.db.session() as session, session.begin():
             existing = session.scalars(select(Award)).all()
-            same = next((a for a in existing if fold(a.name) == fold(name)), None)
+            same = next((a for a in existing if _fold(a.name) == _fold(name)), None)
             if same is not None:
                 raise AlreadyExists(f"award {same.name!r} already exists (id {same.id})",
                                     fields={"name": ["already exists"]})
@@ -188,13 +225,17 @@ class AwardService:
                        categories: Sequence[str] = ()) -> dict:
         """A new edition, scored with a rubric that a plugin provides, in phase ``open``."""
         self.rubric(rubric_id)
+        _check_text(number=(number, 40), categories=(categories, 200))
         number = number.strip()
         if not number:
             raise RecordInvalid("an edition needs a number or name, e.g. 'I' or '2016'",
                                 fields={"number": ["empty"]})
+        if year is not None and not 1900 <= year <= 2100:
+            raise RecordInvalid(f"{year} is not a plausible year for an edition",
+                                fields={"year": ["between 1900 and 2100"]})
         names = [" ".join(c.split()) for c in categories if c.strip()]
         with self.db.session() as session, session.begin():
-            award = session.get(Award, award_id)
+            award = session.get(Award, award_id) if 0 < award_id <= _MAX_ID else None
             if award is None:
                 raise NotFound(f"no award {award_id}")
             taken = session.scalar(select(Edition.id).where(
@@ -221,6 +262,8 @@ class AwardService:
                      category: str | None = None) -> dict:
         """Enter a registry practice, at its current revision; conflicts with the jurors
         already invited are found at once."""
+        _check_text(practice_id=(practice_id, None), submitted_by=(submitted_by, 300),
+                    category=(category, None))
         with self.db.session() as session, session.begin():
             edition = self._edition(session, edition_id, lock="update")
             _require_phase(edition, "open", "entries are submitted")
@@ -248,6 +291,7 @@ class AwardService:
         Without ids, every practice whose record names this award and edition is taken.
         Importing twice adds nothing.
         """
+        _check_text(practice_ids=(practice_ids, None))
         with self.db.session() as session, session.begin():
             edition = self._edition(session, edition_id, lock="update")
             if edition.phase == "published":
@@ -270,6 +314,8 @@ class AwardService:
                               for pid in unmatched),
                     fields={pid: [_no_award_reason(edition, pid, rows[pid].record)]
                             for pid in unmatched})
+            _check_text(**{f"{pid}.awards.{key}": (item.get(key), 64) for pid, item in found.items()
+                           if item for key in ("registration_no", "outcome")})
             entered = {e.practice_id: e for e in session.scalars(
                 select(Entry).where(Entry.edition_id == edition.id))}
             out: list[dict] = []
@@ -298,7 +344,7 @@ class AwardService:
         with self.db.session() as session:
             edition = self._edition(session, edition_id)
             entries = session.scalars(select(Entry).where(Entry.edition_id == edition.id)
-                                      .order_by(Entry.historic, Entry.label)).all()
+                                      .order_by(Entry.historic, Entry.id)).all()
             return self._entry_views(session, edition, entries)
 
     # -- jurors and conflicts -----------------------------------------------------------------
@@ -307,6 +353,8 @@ class AwardService:
                      country: str | None = None, organisation: str | None = None,
                      language: str = "en") -> dict:
         """Add a juror; conflicts with the entries already submitted are found at once."""
+        _check_text(name=(name, 200), email=(email, 320), country=(country, None),
+                    organisation=(organisation, 300))
         problems: dict[str, list[str]] = {}
         name = " ".join(name.split())
         email = email.strip().lower()
@@ -342,6 +390,7 @@ class AwardService:
             return self._juror_views(session, edition, [juror])[0]
 
     def jurors(self, edition_id: int) -> list[dict]:
+        """The jury, with each juror's load and how many entries they have submitted."""
         with self.db.session() as session:
             edition = self._edition(session, edition_id)
             jurors = session.scalars(select(Juror).where(Juror.edition_id == edition.id)
@@ -351,6 +400,7 @@ class AwardService:
     def declare_conflict(self, edition_id: int, juror_id: int, label: str,
                          note: str | None = None) -> dict:
         """A conflict of interest declared by hand (by the juror, an entrant or the chair)."""
+        _check_text(note=(note, None))
         with self.db.session() as session, session.begin():
             edition = self._edition(session, edition_id, lock="update")
             _require_phase(edition, ("open", "scoring"), "conflicts are declared")
@@ -376,6 +426,7 @@ class AwardService:
             return _conflict_view(conflict, juror, entry)
 
     def conflicts(self, edition_id: int) -> list[dict]:
+        """Every conflict of interest, found from the records or declared."""
         with self.db.session() as session:
             edition = self._edition(session, edition_id)
             rows = session.execute(
@@ -383,7 +434,7 @@ class AwardService:
                 .join(Juror, Juror.id == Conflict.juror_id)
                 .join(Entry, Entry.id == Conflict.entry_id)
                 .where(Entry.edition_id == edition.id)
-                .order_by(Juror.id, Entry.label, Conflict.kind)).all()
+                .order_by(Juror.id, Entry.id, Conflict.kind)).all()
             return [_conflict_view(c, j, e) for c, j, e in rows]
 
     # -- assignment -----------------------------------------------------------------------
@@ -429,17 +480,15 @@ class AwardService:
             scored = session.scalar(select(func.count()).select_from(Score)
                                     .where(Score.assignment_id == assignment.id))
             if scored:
-                raise PhaseError(f"{juror.name} has already scored {entry.label} "
+                raise AlreadyScored(f"{juror.name} has already scored {entry.label} "
                                  f"({scored} score(s)); a scored assignment stays")
             session.delete(assignment)
 
     def auto_assign(self, edition_id: int, per_entry: int) -> list[dict]:
-        """Give every entry ``per_entry`` jurors, loads even to within one, no conflicts.
-
-        Assignments already made (by hand or earlier) are kept and counted. The search is
-        a maximum flow (entries -> jurors), first up to the lower even load and then up to
-        the higher, so it finds an assignment whenever one exists; ties are broken in a
-        random order seeded by the edition id, so a re-run gives the same assignment.
+        """Give every entry ``per_entry`` jurors, loads even to within one, no conflicts
+        (see :mod:`registry.assignment`). Assignments already made are kept and counted.
+        Ties are broken in a random order seeded by the edition id, so that jurors do not
+        always meet the same colleagues and a re-run gives the same assignment.
         """
         with self.db.session() as session, session.begin():
             edition = self._edition(session, edition_id, lock="update")
@@ -448,7 +497,7 @@ class AwardService:
                                      .order_by(Juror.id)).all()
             entries = session.scalars(select(Entry).where(
                 Entry.edition_id == edition.id, Entry.historic.is_(False))
-                .order_by(Entry.label)).all()
+                .order_by(Entry.id)).all()
             if per_entry < 1:
                 raise RecordInvalid("jurors per entry must be at least 1",
                                     fields={"per_entry": ["must be at least 1"]})
@@ -576,6 +625,7 @@ class AwardService:
         allows N/A; criteria left out keep what they had. Submitting needs every criterion;
         once submitted, later saves keep the entry submitted. Every change is audited.
         """
+        _check_text(scores=(values, None), comments=(comments, None))
         with self.db.session() as session, session.begin():
             edition = self._edition(session, edition_id, lock="share")
             if edition.phase != "scoring":
@@ -617,6 +667,7 @@ class AwardService:
     def import_scores(self, edition_id: int, text: str, *, actor: str = "chair") -> dict:
         """A score sheet (see :func:`registry.scoring.scores_from_csv`) entered as submitted
         scores: rows name the entry label and the juror's email. All or nothing."""
+        _check_text(actor=(actor, 320))
         with self.db.session() as session, session.begin():
             edition = self._edition(session, edition_id, lock="share")
             if edition.phase not in ("scoring", "closed"):
@@ -707,6 +758,8 @@ class AwardService:
                  lock: Literal["update", "share"] | None = None) -> Edition:
         """The edition; ``update`` locks it for a structural write or a phase change,
         ``share`` for a score write (many at once, but not while it is being published)."""
+        if not 0 < edition_id <= _MAX_ID:
+            raise NotFound(f"no award edition {edition_id}")
         query = select(Edition).where(Edition.id == edition_id)
         if lock:
             query = query.with_for_update(read=lock == "share")
@@ -716,15 +769,16 @@ class AwardService:
         return edition
 
     def _juror(self, session: Session, edition: Edition, juror_id: int) -> Juror:
-        juror = session.get(Juror, juror_id)
+        juror = session.get(Juror, juror_id) if 0 < juror_id <= _MAX_ID else None
         if juror is None or juror.edition_id != edition.id:
             raise NotFound(f"edition {edition.id} has no juror {juror_id}")
         return juror
 
     def _entry(self, session: Session, edition: Edition, label: str,
                scored: bool = False) -> Entry:
-        entry = session.scalar(select(Entry).where(Entry.edition_id == edition.id,
-                                                   Entry.label == label.strip().upper()))
+        label = label.strip().upper()
+        entry = session.scalar(select(Entry).where(
+            Entry.edition_id == edition.id, Entry.label == label)) if _LABEL.match(label) else None
         if entry is None:
             raise NotFound(f"edition {edition.id} has no entry {label!r}")
         if scored and entry.historic:
@@ -749,7 +803,7 @@ class AwardService:
             return None
         categories = session.scalars(select(Category).where(
             Category.edition_id == edition.id)).all()
-        match = next((c for c in categories if fold(c.name) == fold(name)), None)
+        match = next((c for c in categories if _fold(c.name) == _fold(name)), None)
         if match is None:
             known = ", ".join(c.name for c in categories) or "none"
             raise RecordInvalid(f"edition {edition.id} has no category {name!r} (its "
@@ -775,7 +829,7 @@ class AwardService:
             .join(Juror, Juror.id == Assignment.juror_id)
             .join(Entry, Entry.id == Assignment.entry_id)
             .where(Entry.edition_id == edition.id)
-            .order_by(Entry.label, Juror.id)).all()
+            .order_by(Entry.id, Juror.id)).all()
         scores = _scores_by_assignment(session, [a.id for a, _, _ in rows])
         return [(a, j, e, _status(scores.get(a.id, {}))) for a, j, e in rows]
 
@@ -788,9 +842,9 @@ class AwardService:
         changed = 0
         for criterion in dict.fromkeys([*values, *comments]):
             score = current.get(criterion)
-            old_value = written(score.value) if score is not None else None
+            old_value = _written(score.value) if score is not None else None
             old_comment = score.comment if score is not None else None
-            new_value = written(values[criterion]) if criterion in values else old_value
+            new_value = _written(values[criterion]) if criterion in values else old_value
             new_comment = comments.get(criterion, old_comment)
             if score is None:
                 score = Score(assignment_id=assignment.id, criterion=criterion,
@@ -824,7 +878,7 @@ class AwardService:
             for a, j, e in submitted for criterion, s in scores.get(a.id, {}).items()])
         results = compute_results(rubric, table)
         entries = session.scalars(select(Entry).where(Entry.edition_id == edition.id)
-                                  .order_by(Entry.label)).all()
+                                  .order_by(Entry.id)).all()
         views = {v["label"]: v for v in self._entry_views(session, edition, entries)}
         names = {j.email: j.name for _, j, _, _ in rows}
         data = results.as_dict()
@@ -919,101 +973,6 @@ class AwardService:
                 for j in jurors]
 
 
-# -- assignment planning ---------------------------------------------------------------------
-
-
-def plan_assignment(labels: Mapping[int, str], names: Mapping[int, str], per_entry: int,
-                    existing: set[tuple[int, int]], blocked: set[tuple[int, int]],
-                    rng: random.Random) -> list[tuple[int, int]]:
-    """New (entry id, juror id) pairs completing every entry to ``per_entry`` jurors with
-    even loads; raises :class:`AssignmentImpossible` saying why when there are none.
-
-    ``labels`` and ``names`` name the entries and jurors by id (for the messages);
-    ``existing`` pairs are kept and counted, ``blocked`` pairs are conflicts.
-    """
-    have: dict[int, set[int]] = {e: set() for e in labels}
-    load = {j: 0 for j in names}
-    for entry_id, juror_id in existing:
-        have[entry_id].add(juror_id)
-        load[juror_id] += 1
-    need = {e: max(per_entry - len(js), 0) for e, js in have.items()}
-    total = sum(load.values()) + sum(need.values())
-    low, extra = divmod(total, len(names))
-    high = low + (extra > 0)
-    over = [f"{names[j]} ({n})" for j, n in load.items() if n > high]
-    if over:
-        raise AssignmentImpossible(
-            f"even loads mean {low}-{high} entries per juror, but {', '.join(over)} already "
-            "have more by hand; remove some of those assignments or assign by hand")
-    eligible = {e: [j for j in load if (e, j) not in blocked and j not in have[e]]
-                for e in have}
-    short = [f"{labels[e]} has {len(eligible[e])} eligible juror(s) left for {need[e]} place(s)"
-             for e in have if len(eligible[e]) < need[e]]
-    if short:
-        raise AssignmentImpossible(
-            f"not enough jurors without a conflict of interest: {'; '.join(short)}; invite "
-            "more jurors or ask for fewer per entry",
-            fields={"per_entry": short})
-    order = {j: rng.random() for j in load}
-    added: dict[int, set[int]] = {e: set() for e in have}
-    for cap in (dict.fromkeys(load, low), dict.fromkeys(load, high)):
-        for entry_id in sorted(have, key=lambda e: labels[e]):
-            while need[entry_id] and _augment(entry_id, eligible, added, load, cap, order):
-                need[entry_id] -= 1
-    light = [names[j] for j, n in load.items() if n < low]
-    left = [labels[e] for e, n in need.items() if n]
-    if left or light:
-        raise AssignmentImpossible(
-            f"no assignment gives every entry {per_entry} juror(s) with {low}-{high} entries "
-            "per juror and no conflict of interest"
-            + (f"; entries left short: {', '.join(left)}" if left else "")
-            + (f"; jurors left below {low}: {', '.join(light)}" if light else "")
-            + "; invite more jurors, ask for fewer per entry or assign some entries by hand",
-            fields={"per_entry": [f"{per_entry} is not possible"]})
-    return sorted((e, j) for e, js in added.items() for j in js)
-
-
-def _augment(start: int, eligible: dict[int, list[int]], added: dict[int, set[int]],
-             load: dict[int, int], cap: dict[int, int], order: dict[int, float]) -> bool:
-    """Find one more juror for entry ``start``: directly, or by moving new assignments along
-    a chain of entries (an augmenting path of the entries -> jurors flow). Breadth first,
-    least-loaded jurors first."""
-    came_from: dict[int, tuple[int, int | None]] = {}
-    frontier = [(start, None)]
-    seen_entries = {start}
-    while frontier:
-        following: list[tuple[int, int | None]] = []
-        for entry_id, via in frontier:
-            candidates = sorted((j for j in eligible[entry_id]
-                                 if j not in added[entry_id] and j not in came_from),
-                                key=lambda j: (load[j], order[j]))
-            for juror_id in candidates:
-                came_from[juror_id] = (entry_id, via)
-                if load[juror_id] < cap[juror_id]:
-                    _apply_path(juror_id, came_from, added, load)
-                    return True
-                for other in added:
-                    if juror_id in added[other] and other not in seen_entries:
-                        seen_entries.add(other)
-                        following.append((other, juror_id))
-        frontier = following
-    return False
-
-
-def _apply_path(juror_id: int, came_from: dict[int, tuple[int, int | None]],
-                added: dict[int, set[int]], load: dict[int, int]) -> None:
-    """Walk an augmenting path back: each entry takes the juror found for it and releases
-    the juror it was reached through, down to the entry that needed one more."""
-    load[juror_id] += 1
-    current: int | None = juror_id
-    while current is not None:
-        entry_id, released = came_from[current]
-        added[entry_id].add(current)
-        if released is not None:
-            added[entry_id].discard(released)
-        current = released
-
-
 # -- records as jurors and chairs see them ---------------------------------------------------
 
 
@@ -1061,7 +1020,7 @@ def _found_conflicts(juror: Juror, entry: Entry, record: dict) -> list[Conflict]
         found.append(Conflict(juror_id=juror.id, entry_id=entry.id, kind="same_country",
                               note=f"juror and practice are both from {juror.country}"))
     lead = (record.get("lead_entity") or {}).get("name")
-    if juror.organisation and lead and fold(juror.organisation) == fold(lead):
+    if juror.organisation and lead and _fold(juror.organisation) == _fold(lead):
         found.append(Conflict(juror_id=juror.id, entry_id=entry.id, kind="same_organisation",
                               note=f"juror works for {lead}, the practice's lead entity"))
     return found
@@ -1070,8 +1029,8 @@ def _found_conflicts(juror: Juror, entry: Entry, record: dict) -> list[Conflict]
 def _matching_award(edition: Edition, record: dict) -> dict | None:
     """The item of a record's ``awards`` list that is this award and edition, if any."""
     for item in record.get("awards") or []:
-        if (fold(str(item.get("award") or "")) == fold(edition.award.name)
-                and fold(str(item.get("edition") or "")) == fold(edition.number)
+        if (_fold(str(item.get("award") or "")) == _fold(edition.award.name)
+                and _fold(str(item.get("edition") or "")) == _fold(edition.number)
                 and (edition.year is None or item.get("year") in (None, edition.year))):
             return item
     return None

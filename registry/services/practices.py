@@ -20,8 +20,8 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from registry.db import Database
-from registry.errors import NotFound, RecordInvalid, StaleVersion
-from registry.models import Practice, Revision, SourceDocument, utcnow
+from registry.errors import InUse, NotFound, RecordInvalid, StaleVersion
+from registry.models import Entry, Practice, Revision, SourceDocument, utcnow
 from registry.plugins import call_each, report_failure
 from registry.schema import GoodPractice, Tag, flatten_errors
 from registry.search import SearchIndex
@@ -185,10 +185,16 @@ class PracticeService:
         return outcome
 
     def delete(self, practice_id: str) -> None:
+        """Delete a practice and its revisions; refused while an award entry points to it."""
         with self.db.session() as session, session.begin():
             practice = session.get(Practice, practice_id)
             if practice is None:
                 raise NotFound(f"no practice {practice_id}")
+            entries = session.scalar(select(func.count()).select_from(Entry)
+                                     .where(Entry.practice_id == practice_id))
+            if entries:
+                raise InUse(f"practice {practice_id} is entered in {entries} award "
+                            "edition(s); withdraw those entries before deleting it")
             session.delete(practice)
         self.search.delete([practice_id])
 

@@ -146,3 +146,24 @@ def test_the_openapi_document_lists_the_award_endpoints(client):
         "/api/awards/editions/{edition_id}/results",
         "/api/awards/editions/{edition_id}/results.csv",
     } <= paths
+
+
+def test_text_no_database_can_store_is_refused_clearly_on_both(client):
+    """PostgreSQL refuses NUL characters and enforces column lengths; SQLite does neither.
+    Both answer the same clear 422 (or 404 for a label in the URL), never a server error."""
+    nul = client.post("/api/awards", json={"name": "Prize\x00"})
+    assert nul.status_code == 422
+    assert nul.get_json()["error"]["fields"] == {
+        "name": ["contains a NUL character (\\x00), which no text may hold."]}
+    award = client.post("/api/awards", json={"name": AWARD}).get_json()
+    edition = client.post(f"/api/awards/{award['id']}/editions",
+                          json={"number": "I", "rubric": RUBRIC}).get_json()
+    base = f"/api/awards/editions/{edition['id']}"
+    long = client.post(f"{base}/jurors", json={"name": "A" * 201, "email": "a@example.org"})
+    assert long.status_code == 422
+    assert long.get_json()["error"]["fields"] == {"name": ["longer than 200 characters."]}
+    juror = client.post(f"{base}/jurors", json={"name": "Ana", "email": "a@example.org"})
+    url = f"{base}/jurors/{juror.get_json()['id']}/entries/E%00"
+    assert client.get(url).status_code == 404
+    entry = client.post(f"{base}/entries", json={"practice_id": "gp-\x00"})
+    assert entry.status_code == 422 and "practice_id" in entry.get_json()["error"]["fields"]

@@ -10,13 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from registry.assignment import AssignmentImpossible, plan_assignment
 from registry.errors import RecordInvalid
-from registry.services.awards import (
-    AssignmentImpossible,
-    ConflictOfInterest,
-    PhaseError,
-    plan_assignment,
-)
+from registry.services.awards import AlreadyScored, ConflictOfInterest
 
 from .edition_story import CONFLICTS, ENTRIES, JURORS, marks
 
@@ -88,7 +84,7 @@ def test_a_conflict_declared_late_needs_the_assignment_removed_first(story):
     awards.assign(story.id, jurors["ana"], ["E01"])
     awards.start_scoring(story.id)
     awards.save_scores(story.id, jurors["ana"], "E01", {"impact": marks("ana", "E01")["impact"]})
-    with pytest.raises(PhaseError, match="Ana Ruiz has already scored E01 .1 score.s..; a "
+    with pytest.raises(AlreadyScored, match="Ana Ruiz has already scored E01 .1 score.s..; a "
                                          "scored assignment stays"):
         awards.unassign(story.id, jurors["ana"], "E01")
 

@@ -66,6 +66,8 @@ def test_the_chair_runs_an_edition_from_the_command_line(runner, cli_env, tmp_pa
     assert ("Femmes qui avancent vers le bien-être: historic total 489, registration n.35 "
             "(imported; not scored in the registry)") in historic
     assert historic.endswith("3 historic result(s) imported\n")
+    assert "Femmes qui avancent vers le bien-être (Jalisco, MX)  historic total 489, n.35" in run(
+        "award", "show", first["id"])
 
     # edition III (2018), blind
     assert "no rubric 'oru'; the rubric plugins provide: guangzhou-urban-innovation" in run(
@@ -98,6 +100,10 @@ def test_the_chair_runs_an_edition_from_the_command_line(runner, cli_env, tmp_pa
     shown = data("award", "show", eid)
     assert shown["progress"] == {"assignments": 36, "not_started": 36, "draft": 0,
                                  "submitted": 0}
+    assert f"juror {jurors['eva']}: Eva Lefèvre <eva.lefevre@jury.example.org> 0/8 submitted" in (
+        run("award", "show", eid))
+    listed = run("award", "list")
+    assert f"edition {eid}: {AWARD} III (2018) [open] rubric {RUBRIC} blind" in listed
     assert run("award", "start", eid) == f"edition {eid}: scoring\n"
 
     # Ana scores her seven entries herself: a draft with a comment, then the rest, submitted
@@ -140,6 +146,8 @@ def test_the_chair_runs_an_edition_from_the_command_line(runner, cli_env, tmp_pa
     assert "totals 0.131 raw, 0.777 normalised" in text
     assert "historic" not in text  # edition I's historic results stay with edition I
 
+    assert re.search(r"E01 ana.ruiz@jury.example.org impact: - -> 3  by "
+                     r"ana.ruiz@jury.example.org \(juror\)", run("award", "audit", eid))
     audit = data("award", "audit", eid)
     assert len(audit) == 7 * 5 + 145
     assert {(a["changed_by"], a["via"]) for a in audit} == {

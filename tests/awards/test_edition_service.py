@@ -243,3 +243,34 @@ def test_entries_are_submitted_once_from_existing_practices_while_the_edition_is
                  if r["provenance"]["format"] == "relaf_newsletter")
     with pytest.raises(PhaseError, match="entries are submitted only in phase 'open'"):
         awards.submit_entry(story.id, relaf)
+
+
+def test_entries_may_sit_in_categories_of_their_edition(story):
+    awards = story.awards
+    edition = awards.create_edition(story.award_id, "IV", RUBRIC, year=2019,
+                                    categories=["Early childhood", "Older people"])
+    assert edition["categories"] == ["Early childhood", "Older people"]
+    entry = awards.submit_entry(edition["id"], story.practices["E03"], category="early CHILDHOOD")
+    assert entry["category"] == "Early childhood"
+    with pytest.raises(RecordInvalid, match="has no category 'Housing' .its categories: Early "
+                                            "childhood, Older people."):
+        awards.submit_entry(edition["id"], story.practices["E07"], category="Housing")
+    with pytest.raises(AlreadyExists, match=f"{AWARD} already has an edition 'iv'"):
+        awards.create_edition(story.award_id, "iv", RUBRIC)
+    with pytest.raises(RecordInvalid, match="no rubric 'oru'; the rubric plugins provide: "
+                                            "guangzhou-urban-innovation, "
+                                            "oru-regional-good-practices"):
+        awards.create_edition(story.award_id, "V", "oru")
+
+
+def test_a_practice_entered_in_an_award_cannot_be_deleted(registry, seed_paths):
+    from registry.errors import InUse
+
+    practice_id = registry.imports.import_document(seed_paths["oru_fogar"]).practice_ids[0]
+    award = registry.awards.create_award("Regional Good Practices Award")
+    edition = registry.awards.create_edition(award["id"], "I", "oru-regional-good-practices",
+                                             year=2016)
+    registry.awards.submit_entry(edition["id"], practice_id)
+    with pytest.raises(InUse, match="withdraw those entries"):
+        registry.practices.delete(practice_id)
+    assert registry.practices.get(practice_id)["id"] == practice_id
