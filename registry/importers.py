@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from registry.schema import RECORD_FIELDS
+
+#: The keys every record returned by ``parse`` has: the contract less what the core assigns.
+PARSED_RECORD_FIELDS = frozenset(RECORD_FIELDS) - {"schema", "id", "revision"}
+
 
 @dataclass(frozen=True)
 class Source:

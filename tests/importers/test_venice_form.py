@@ -8,18 +8,11 @@ import pytest
 
 from plugins.importers.venice_form import VeniceFormImporter, registry_importers
 from registry.errors import DocumentRejected
-from registry.importers import Importer, Source
+from registry.importers import PARSED_RECORD_FIELDS, Importer, Source
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 DATA = Path(__file__).parents[1] / "data" / "venice_form"
 SEED = "000_da2e544ee9705e55.txt"
-CONTRACT_KEYS = {
-    "language", "title", "summary", "description", "aims", "practice_type", "status",
-    "start_date", "end_date", "period_text", "jurisdiction", "lead_entity",
-    "implementing_unit", "contacts", "target_groups", "target_groups_text", "beneficiaries",
-    "stakeholders", "kpis", "resources", "events", "evaluations", "future_goals", "tags",
-    "awards", "links", "provenance",
-}  # fmt: skip
 RECIPE = """Tortilla española
 
 Ingredients: 4 eggs, 3 potatoes, 1 onion, olive oil, salt.
@@ -57,7 +50,7 @@ def test_sniff_recognises_only_venice_forms() -> None:
 
 
 def test_seed_has_every_contract_key(seed: dict) -> None:
-    assert set(seed) == CONTRACT_KEYS
+    assert set(seed) == PARSED_RECORD_FIELDS
 
 
 def test_seed_title_tags_and_description(seed: dict) -> None:
@@ -185,7 +178,7 @@ def test_source_id_is_stable_when_other_fields_change() -> None:
 
 def test_spanish_form_with_monthly_figures() -> None:
     record = parse(DATA / "es_guadalajara_crianza.txt")
-    assert set(record) == CONTRACT_KEYS
+    assert set(record) == PARSED_RECORD_FIELDS
     assert record["language"] == "es"
     assert record["title"] == {"es": "Crianza sin violencia en los barrios"}
     assert [t["code"] for t in record["tags"]] == ["V.D.03", "V.D.04", "V.D.10"]
