@@ -52,10 +52,14 @@ class Practices(MethodView):
 
 @blp.route("/<practice_id>")
 class PracticeById(MethodView):
+    @blp.etag
     @blp.arguments(RevisionArgs, location="query")
     @blp.response(200, GoodPractice)
     def get(self, args: dict, practice_id: str) -> dict:
-        """One record: the current revision, or an earlier one with ``?revision=N``."""
+        """One record: the current revision, or an earlier one with ``?revision=N``.
+
+        Answers with an ETag; ``If-None-Match`` with the same tag gets 304 Not Modified.
+        """
         return public_view(get_registry().practices.get(practice_id, args.get("revision")))
 
 

@@ -159,3 +159,16 @@ def test_practice_page_lists_metrics_and_serves_the_peer_chart(app, client, seed
     with_value = client.get(f"/charts/peers/{medellin}/cost_per_beneficiary.svg?place=anywhere")
     assert with_value.status_code == 200 and b"<svg" in with_value.data
     assert client.get(f"/charts/peers/{medellin}/no_such_metric.svg").status_code == 404
+
+
+def test_a_record_carries_an_etag_and_a_matching_request_gets_304(app, client, seed_paths):
+    _import_seeds(app, seed_paths)
+    practice_id = client.get("/api/practices?per_page=1").get_json()["items"][0]["id"]
+    first = client.get(f"/api/practices/{practice_id}")
+    etag = first.headers["ETag"]
+    assert etag
+    again = client.get(f"/api/practices/{practice_id}", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    older = client.get(f"/api/practices/{practice_id}?revision=1",
+                       headers={"If-None-Match": '"not-this-one"'})
+    assert older.status_code == 200
