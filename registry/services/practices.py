@@ -113,8 +113,9 @@ class PracticeService:
         derived: list[dict] = []
         for plugin, tags in call_each(self.pm, "registry_enrich_record", record=record):
             try:
-                derived.extend(_TAGS.dump(_TAGS.load(
-                    [{"method": plugin, **tag, "derived": True} for tag in tags])))
+                # load alone gives complete plain dicts for tags: no dump needed
+                derived.extend(_TAGS.load(
+                    [{"method": plugin, **tag, "derived": True} for tag in tags]))
             except (ValidationError, TypeError, AttributeError) as exc:
                 report_failure(plugin, "registry_enrich_record", f"returned invalid tags: {exc}")
         return derived
