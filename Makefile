@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lint schema bench bench-import bench-awards bench-sdg bench-search postgres clean
+.PHONY: run test install lint schema bench bench-import bench-awards bench-sdg bench-search bench-api postgres clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,20 @@ $(STAMP): pyproject.toml examples/registry-metric-example/pyproject.toml | $(BIN
 	$(BIN)/pip install --quiet -e examples/registry-metric-example
 	touch $(STAMP)
 
-install: $(STAMP)
+# The interface's message catalogs (en/es/fr), compiled here; `make translations` updates them.
+I18N := registry/translations
+MO   := $(patsubst %.po,%.mo,$(wildcard $(I18N)/*/LC_MESSAGES/messages.po))
+
+install: $(STAMP) $(MO)
+
+$(I18N)/%/LC_MESSAGES/messages.mo: $(I18N)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile -l $* -i $< -o $@
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-wrap --sort-by-file \
+	  --project good-practice-registry -o $(I18N)/messages.pot .
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) -w 100
+	$(BIN)/pybabel compile -d $(I18N) --statistics
 
 run: install
 	$(BIN)/registry init
@@ -41,7 +54,7 @@ lint: install
 schema: install
 	$(BIN)/python -m registry.schema > schemas/good-practice-1.json
 
-bench: bench-import bench-awards bench-sdg bench-search
+bench: bench-import bench-awards bench-sdg bench-search bench-api
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py
@@ -57,6 +70,13 @@ bench-search: install postgres
 bench-sdg: install
 	$(BIN)/pip install --quiet --no-deps sdgclassification-benchmark==1.0.0
 	$(BIN)/python benchmarks/bench_sdg.py
+
+# The app under gunicorn (2 workers) beside a bare Flask route, driven by wrk on loopback;
+# about 40 seconds. DURATION=3 for a quick run.
+bench-api: install
+	command -v wrk || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/pip install --quiet 'gunicorn>=23,<28'
+	$(BIN)/python benchmarks/bench_api.py $(if $(DURATION),--duration $(DURATION))
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache

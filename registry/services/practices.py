@@ -271,16 +271,22 @@ class PracticeService:
 
     def get(self, practice_id: str, revision: int | None = None) -> dict:
         """The current record of a practice, or one of its earlier revisions."""
+        number = REVISIONS.c.number == (revision if revision else PRACTICES.c.version)
         with self.db.session() as session:
-            practice = session.get(Practice, practice_id)
-            if practice is None:
-                raise NotFound(f"no practice {practice_id}")
-            number = revision or practice.version
-            stored = session.scalar(select(Revision.record).where(
-                Revision.practice_id == practice_id, Revision.number == number))
-            if stored is None:
-                raise NotFound(f"practice {practice_id} has no revision {number}")
-            return _with_revision(stored, number)
+            row = session.execute(
+                select(REVISIONS.c.record, REVISIONS.c.number)
+                .join(PRACTICES, PRACTICES.c.id == REVISIONS.c.practice_id)
+                .where(PRACTICES.c.id == practice_id, number)).first()
+        if row is None:
+            if revision and self._revision_count(practice_id):
+                raise NotFound(f"practice {practice_id} has no revision {revision}")
+            raise NotFound(f"no practice {practice_id}")
+        return _with_revision(row.record, row.number)
+
+    def _revision_count(self, practice_id: str) -> int:
+        with self.db.session() as session:
+            return session.scalar(select(func.count()).select_from(REVISIONS)
+                                  .where(REVISIONS.c.practice_id == practice_id))
 
     def revisions(self, practice_id: str) -> list[dict]:
         with self.db.session() as session:

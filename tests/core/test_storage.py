@@ -71,6 +71,8 @@ def test_a_changed_source_is_a_new_revision_and_the_old_one_stays(registry, seed
     assert current["jurisdiction"]["population"]["value"] == 8348151
     assert old["jurisdiction"]["population"]["value"] == 7844830
     assert [r["number"] for r in registry.practices.revisions(practice_id)] == [1, 2]
+    with pytest.raises(NotFound, match="has no revision 3"):
+        registry.practices.get(practice_id, revision=3)
     assert _counts(registry) == (1, 2, 2)
 
 
