@@ -13,6 +13,7 @@ def create_app(config: Config | None = None, *, extra_plugins: tuple = ()) -> Fl
     from registry.api import register_api  # the views import get_registry from here
     from registry.web import web
     from registry.web.awards import awards_web
+    from registry.web.i18n import init_babel
 
     config = config or Config.from_env()
     app = Flask(__name__)
@@ -20,6 +21,7 @@ def create_app(config: Config | None = None, *, extra_plugins: tuple = ()) -> Fl
     app.config["SECRET_KEY"] = config.secret_key
     app.config["MAX_CONTENT_LENGTH"] = config.max_document_bytes
     app.extensions["registry"] = Registry.from_config(config, extra_plugins)
+    init_babel(app)
     register_api(app)
     app.register_blueprint(web)
     app.register_blueprint(awards_web)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import lazy_gettext
 
 from registry.app import get_registry
 from registry.charts import comparison_bars, kpi_series, peer_distribution
@@ -11,11 +12,59 @@ from registry.metrics import MetricContext
 from registry.schema import missing_fields
 from registry.search import SORTS
 from registry.services.practices import public_view
+from registry.web.i18n import interface_language
 
 web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static")
 
 PER_PAGE = 20
+
+#: The interface names of the built-in facets (a plugin's facet keeps the label it gives).
+FACET_LABELS = {
+    "country": lazy_gettext("Country"), "level": lazy_gettext("Region level"),
+    "vd_tag": lazy_gettext("Venice Declaration tag"), "sdg_goal": lazy_gettext("SDG goal"),
+    "sdg_declared": lazy_gettext("SDG goal declared"),
+    "sdg_inferred": lazy_gettext("SDG goal inferred"),
+    "target_group": lazy_gettext("Target group"), "practice_type": lazy_gettext("Practice type"),
+    "status": lazy_gettext("Status"), "year": lazy_gettext("Start year"),
+    "format": lazy_gettext("Source format"), "kpis": lazy_gettext("Has KPIs"),
+    "award": lazy_gettext("Award"), "language": lazy_gettext("Language"),
+}
+
+#: The interface names of the contract's coded values, search sorts and award phases; a value
+#: not listed shows as it is, underscores as spaces.
+TERMS = {
+    # practice types and statuses
+    "policy": lazy_gettext("policy"), "programme": lazy_gettext("programme"),
+    "project": lazy_gettext("project"), "service": lazy_gettext("service"),
+    "technical_cooperation": lazy_gettext("technical cooperation"),
+    "event": lazy_gettext("event"), "other": lazy_gettext("other"),
+    "planned": lazy_gettext("planned"), "ongoing": lazy_gettext("ongoing"),
+    "completed": lazy_gettext("completed"), "unknown": lazy_gettext("unknown"),
+    # jurisdiction levels
+    "region": lazy_gettext("region"), "municipality": lazy_gettext("municipality"),
+    # yes / no facets
+    "yes": lazy_gettext("yes"), "no": lazy_gettext("no"),
+    # search sorts
+    "relevance": lazy_gettext("relevance"), "date": lazy_gettext("date"),
+    "title": lazy_gettext("title"),
+    # award phases and assignment statuses
+    "open": lazy_gettext("open"), "scoring": lazy_gettext("scoring"),
+    "closed": lazy_gettext("closed"), "published": lazy_gettext("published"),
+    "not_started": lazy_gettext("not started"), "draft": lazy_gettext("draft"),
+    "submitted": lazy_gettext("submitted"),
+    "same_country": lazy_gettext("same country"),
+    "same_organisation": lazy_gettext("same organisation"), "declared": lazy_gettext("declared"),
+}
+
+
+@web.app_template_filter("term")
+def term(value: str | None) -> str:
+    """A coded value in the interface language."""
+    if value is None:
+        return ""
+    label = TERMS.get(str(value))
+    return str(label) if label is not None else str(value).replace("_", " ")
 
 
 @web.app_template_filter("text")
@@ -58,7 +107,7 @@ def practice_list():
         "list.html", results=results, records=records, query=query, filters=filters,
         sort=sort, sorts=SORTS, page=page, link=link, toggle=toggle,
         pages=max((results.total + PER_PAGE - 1) // PER_PAGE, 1),
-        labels={f.name: f.label for f in index.facets})
+        labels={f.name: FACET_LABELS.get(f.name, f.label) for f in index.facets})
 
 
 @web.get("/practices/<practice_id>")
@@ -92,7 +141,8 @@ def compare_page():
     comparison = error = None
     if ids:
         try:
-            comparison = registry.comparisons.compare(ids, _money_context())
+            comparison = registry.comparisons.compare(ids, _money_context(),
+                                                      language=interface_language())
         except RegistryError as exc:
             error = exc.message
     records, _ = registry.practices.list(per_page=100)
@@ -103,8 +153,8 @@ def compare_page():
 @web.get("/charts/compare.svg")
 def compare_chart():
     try:
-        comparison = get_registry().comparisons.compare(request.args.getlist("ids"),
-                                                        _money_context())
+        comparison = get_registry().comparisons.compare(
+            request.args.getlist("ids"), _money_context(), language=interface_language())
     except RegistryError:
         abort(404)
     metric_id = request.args.get("metric", "cost_per_beneficiary")

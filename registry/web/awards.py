@@ -8,6 +8,7 @@ accounts arrive; an authentication layer will check it is the person logged in.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext, ngettext
 from werkzeug.datastructures import MultiDict
 
 from registry.app import get_registry
@@ -89,7 +90,7 @@ def juror_home(edition_id: int, juror_id: int):
         view = _service().juror_entries(edition_id, juror_id)
     except NotFound:
         abort(404)
-    return render_template("awards/juror.html", view=view, ui=UI[view["juror"]["language"]])
+    return _juror_page("awards/juror.html", view=view, ui=UI[view["juror"]["language"]])
 
 
 @awards_web.route("/editions/<int:edition_id>/jurors/<int:juror_id>/entries/<label>",
@@ -104,19 +105,24 @@ def score_form(edition_id: int, juror_id: int, label: str):
         abort(403)
     ui = UI[view["juror"]["language"]]
     if request.method == "GET":
-        return render_template("awards/score_form.html", view=view, ui=ui, form=None,
-                               error=None)
+        return _juror_page("awards/score_form.html", view=view, ui=ui, form=None, error=None)
     values, comments = _read_form(request.form, view["rubric"]["criteria"])
     submit = request.form.get("action") == "submit"
     try:
         service.save_scores(edition_id, juror_id, label, values, comments=comments,
                             submit=submit)
     except RegistryError as exc:
-        return render_template("awards/score_form.html", view=view, ui=ui, form=request.form,
-                               error=exc), 422
+        return _juror_page("awards/score_form.html", view=view, ui=ui, form=request.form,
+                           error=exc), 422
     flash(ui["saved_submitted" if submit else "saved_draft"])
     return redirect(url_for(".score_form", edition_id=edition_id, juror_id=juror_id,
                             label=label))
+
+
+def _juror_page(template: str, **context) -> str:
+    """A juror's page, all of it in the juror's language (the site's header and footer too)."""
+    with force_locale(context["view"]["juror"]["language"]):
+        return render_template(template, **context)
 
 
 def _read_form(form: MultiDict, criteria: list[dict]) -> tuple[dict, dict]:
@@ -161,11 +167,13 @@ def assign(edition_id: int):
     try:
         if request.form.get("auto"):
             made = service.auto_assign(edition_id, request.form.get("per_entry", 0, type=int))
-            flash(f"{len(made)} assignment(s) made automatically.")
+            flash(ngettext("%(num)d assignment made automatically.",
+                           "%(num)d assignments made automatically.", len(made)))
         else:
             made = service.assign(edition_id, request.form.get("juror_id", 0, type=int),
                                   request.form.getlist("entry"))
-            flash(", ".join(f"{a['juror_name']} assigned to {a['entry']}" for a in made) + ".")
+            flash(", ".join(gettext("%(juror)s assigned to %(entry)s", juror=a["juror_name"],
+                                    entry=a["entry"]) for a in made) + ".")
     except RegistryError as exc:
         flash(exc.message, "error")
     return redirect(url_for(".edition_page", edition_id=edition_id))
