@@ -87,11 +87,6 @@ class MetricValue:
         """No value, and why (which input is missing or unusable)."""
         return cls(inputs=dict(inputs or {}), reason=reason)
 
-    @property
-    def available(self) -> bool:
-        """True when there is a value."""
-        return self.value is not None
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape used by the CLI, the API and exports."""
         return {
