@@ -15,7 +15,7 @@ blp = Blueprint("practices", __name__, url_prefix="/api/practices",
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     country = fields.String(validate=validate.Length(equal=2))
 
@@ -28,7 +28,7 @@ class PracticePage(Schema):
 
 
 class RevisionArgs(Schema):
-    revision = fields.Integer(validate=validate.Range(min=1))
+    revision = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class RevisionInfo(Schema):

@@ -27,7 +27,7 @@ FILTER_NAMES = {f.name: f.label for f in (*BUILT_IN_FACETS, TAG_FILTER)}
 SearchArgs = Schema.from_dict({
     "q": fields.String(load_default="", metadata={"description": "words in any language"}),
     "sort": fields.String(load_default="relevance", validate=validate.OneOf(SORTS)),
-    "page": fields.Integer(load_default=1, validate=validate.Range(min=1)),
+    "page": fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000)),
     "per_page": fields.Integer(load_default=20,
                                validate=validate.Range(min=1, max=MAX_PER_PAGE)),
     "year_from": fields.Integer(metadata={"description": "started in or after this year"}),
