@@ -18,60 +18,6 @@ from registry.services.awards import AwardService, NotAssigned
 awards_web = Blueprint("awards_web", __name__, url_prefix="/awards",
                        template_folder="templates")
 
-#: The words of the juror's pages; rubric texts come from the rubric itself.
-UI = {
-    "en": {
-        "your_entries": "Your entries", "entry": "Entry", "status": "Status",
-        "not_started": "not started", "draft": "draft", "submitted": "submitted",
-        "score": "Score", "not_applicable": "Not applicable", "comment": "Comment",
-        "save_draft": "Save draft", "submit": "Submit scores",
-        "update_submitted": "Update submitted scores",
-        "blind": "Blind round: the city, the jurisdiction and the lead entity are hidden.",
-        "scale": "from {min} to {max}, in steps of {step}", "panel": "The other jurors' scores",
-        "panel_hidden": "The other jurors' scores are shown once the chair closes scoring.",
-        "closed": "Scoring is not open: the scores can no longer be changed.",
-        "saved_draft": "Draft saved.", "saved_submitted": "Scores submitted.",
-        "place": "Where", "lead": "Lead entity", "back": "Back to your entries",
-        "description": "Description", "aims": "Aims", "target": "Target groups",
-        "kpis": "Indicators", "future": "Future goals", "rubric": "Rubric",
-    },
-    "es": {
-        "your_entries": "Sus candidaturas", "entry": "Candidatura", "status": "Estado",
-        "not_started": "sin empezar", "draft": "borrador", "submitted": "enviada",
-        "score": "Puntuación", "not_applicable": "No aplica", "comment": "Comentario",
-        "save_draft": "Guardar borrador", "submit": "Enviar puntuaciones",
-        "update_submitted": "Actualizar las puntuaciones enviadas",
-        "blind": "Ronda ciega: se ocultan la ciudad, la jurisdicción y la entidad responsable.",
-        "scale": "de {min} a {max}, en pasos de {step}",
-        "panel": "Puntuaciones de los demás jurados",
-        "panel_hidden": "Las puntuaciones de los demás jurados se muestran cuando la "
-                        "presidencia cierra la evaluación.",
-        "closed": "La evaluación no está abierta: las puntuaciones ya no pueden cambiar.",
-        "saved_draft": "Borrador guardado.", "saved_submitted": "Puntuaciones enviadas.",
-        "place": "Lugar", "lead": "Entidad responsable", "back": "Volver a sus candidaturas",
-        "description": "Descripción", "aims": "Objetivos", "target": "Grupos destinatarios",
-        "kpis": "Indicadores", "future": "Metas futuras", "rubric": "Rúbrica",
-    },
-    "fr": {
-        "your_entries": "Vos candidatures", "entry": "Candidature", "status": "État",
-        "not_started": "non commencée", "draft": "brouillon", "submitted": "envoyée",
-        "score": "Note", "not_applicable": "Sans objet", "comment": "Commentaire",
-        "save_draft": "Enregistrer le brouillon", "submit": "Envoyer les notes",
-        "update_submitted": "Mettre à jour les notes envoyées",
-        "blind": "Tour anonyme : la ville, la collectivité et l’entité responsable sont "
-                 "masquées.",
-        "scale": "de {min} à {max}, par pas de {step}", "panel": "Les notes des autres jurés",
-        "panel_hidden": "Les notes des autres jurés s’affichent quand la présidence clôt "
-                        "l’évaluation.",
-        "closed": "L'évaluation n'est pas ouverte : les notes ne peuvent plus changer.",
-        "saved_draft": "Brouillon enregistré.", "saved_submitted": "Notes envoyées.",
-        "place": "Lieu", "lead": "Entité responsable", "back": "Retour à vos candidatures",
-        "description": "Description", "aims": "Objectifs", "target": "Publics visés",
-        "kpis": "Indicateurs", "future": "Objectifs futurs", "rubric": "Grille",
-    },
-}
-
-
 def _service() -> AwardService:
     return get_registry().awards
 
@@ -90,7 +36,7 @@ def juror_home(edition_id: int, juror_id: int):
         view = _service().juror_entries(edition_id, juror_id)
     except NotFound:
         abort(404)
-    return _juror_page("awards/juror.html", view=view, ui=UI[view["juror"]["language"]])
+    return _juror_page("awards/juror.html", view=view)
 
 
 @awards_web.route("/editions/<int:edition_id>/jurors/<int:juror_id>/entries/<label>",
@@ -103,18 +49,18 @@ def score_form(edition_id: int, juror_id: int, label: str):
         abort(404)
     except NotAssigned:  # a juror sees only the entries assigned to them
         abort(403)
-    ui = UI[view["juror"]["language"]]
     if request.method == "GET":
-        return _juror_page("awards/score_form.html", view=view, ui=ui, form=None, error=None)
+        return _juror_page("awards/score_form.html", view=view, form=None, error=None)
     values, comments = _read_form(request.form, view["rubric"]["criteria"])
     submit = request.form.get("action") == "submit"
     try:
         service.save_scores(edition_id, juror_id, label, values, comments=comments,
                             submit=submit)
     except RegistryError as exc:
-        return _juror_page("awards/score_form.html", view=view, ui=ui, form=request.form,
+        return _juror_page("awards/score_form.html", view=view, form=request.form,
                            error=exc), 422
-    flash(ui["saved_submitted" if submit else "saved_draft"])
+    with force_locale(view["juror"]["language"]):
+        flash(gettext("Scores submitted.") if submit else gettext("Draft saved."))
     return redirect(url_for(".score_form", edition_id=edition_id, juror_id=juror_id,
                             label=label))
 
