@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lint schema bench bench-import bench-awards bench-sdg bench-search bench-api postgres clean translations
+.PHONY: run test chromium install lint schema bench bench-import bench-awards bench-sdg bench-search bench-api postgres clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,11 @@ postgres:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@pg_isready -h 127.0.0.1 -p 5432
 
-test: install postgres
+# Debian's Chromium for the browser tests (tests/browser, Playwright without its own download).
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: install postgres chromium
 	@mkdir -p test-artifacts
 	$(BIN)/python -m pytest --junitxml=test-artifacts/junit.xml tests examples/registry-metric-example/tests
 	$(BIN)/python tests/check_run.py test-artifacts/junit.xml

@@ -16,7 +16,7 @@ def create_app(config: Config | None = None, *, extra_plugins: tuple = ()) -> Fl
     from registry.web.i18n import init_babel
 
     config = config or Config.from_env()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the web blueprint serves /static
     app.url_map.converters["int"] = DatabaseInteger
     app.config["SECRET_KEY"] = config.secret_key
     app.config["MAX_CONTENT_LENGTH"] = config.max_document_bytes
