@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -52,15 +53,19 @@ class Practices(MethodView):
 
 @blp.route("/<practice_id>")
 class PracticeById(MethodView):
-    @blp.etag
     @blp.arguments(RevisionArgs, location="query")
-    @blp.response(200, GoodPractice)
-    def get(self, args: dict, practice_id: str) -> dict:
+    @blp.alt_response(200, schema=GoodPractice, success=True)
+    def get(self, args: dict, practice_id: str) -> Response:
         """One record: the current revision, or an earlier one with ``?revision=N``.
 
-        Answers with an ETag; ``If-None-Match`` with the same tag gets 304 Not Modified.
+        The stored record was validated when it was saved, so it is sent as stored (no second
+        serialisation). Its ETag is the practice and revision; ``If-None-Match`` with the same
+        tag gets 304 Not Modified.
         """
-        return public_view(get_registry().practices.get(practice_id, args.get("revision")))
+        record = public_view(get_registry().practices.get(practice_id, args.get("revision")))
+        response = jsonify(record)
+        response.set_etag(f"{record['id']}-r{record['revision']}")
+        return response.make_conditional(request)
 
 
 @blp.route("/<practice_id>/revisions")
