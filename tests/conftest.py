@@ -14,6 +14,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from sqlalchemy import make_url, text
 
@@ -37,6 +39,22 @@ SEED_FILES = {
     "oru_fogar": SEEDS / "003_67b093e0aae3cc66.txt",
     "relaf_2017": SEEDS / "004_4bf2e4c1c356877e.txt",
 }
+
+
+CATALOGS = ROOT / "registry" / "translations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """The interface catalogs, compiled as `make install` does when a .mo is missing or stale."""
+    for po in CATALOGS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parts[-3])
+        with mo.open("wb") as target:
+            write_mo(target, catalog)
 
 
 def _libpq(url: str) -> str:

@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from werkzeug.serving import make_server
 
 from registry.app import create_app
@@ -24,7 +22,6 @@ from registry.services import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-CATALOGS = ROOT / "registry" / "translations"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("REGISTRY_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,22 +43,9 @@ INSTALL_HINT = (
 _written: list[Path] = []
 
 
-def _compile_catalogs() -> None:
-    """A .mo missing or older than its .po is compiled again (pytest run without make)."""
-    for po in CATALOGS.glob("*/LC_MESSAGES/messages.po"):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        with po.open("rb") as source:
-            catalog = read_po(source, locale=po.parts[-3])
-        with mo.open("wb") as target:
-            write_mo(target, catalog)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app over a fresh instance with the five seeds, served from a thread; its base URL."""
-    _compile_catalogs()
     config = Config(instance_dir=tmp_path_factory.mktemp("browser") / "instance")
     registry = Registry.from_config(config)
     registry.init()
