@@ -8,6 +8,12 @@ gunicorn, 2 sync workers each, on free ports of 127.0.0.1, and drives them one a
 with ``wrk`` for a bounded time: the practice JSON of a seed, the search page, the bare route.
 Prints requests/s, latency p50/p95, errors (non-2xx responses and socket errors) and the ratio
 to the bare route. Goal: ≥ 0.5× the bare route's throughput and 0 errors.
+
+The registry runs as in production, with its page cache (``registry/cache.py``: whole
+responses for anonymous readers, per worker, keyed on the instance's change stamp) at its
+default size; wrk sends no cookie, like an anonymous reader. The ``cached`` column is the share
+of responses that said ``X-Cache: HIT`` (``-``: no ``X-Cache`` header at all, the bare route).
+``--page-cache 0`` measures the views without it.
 """
 
 from __future__ import annotations
@@ -34,23 +40,33 @@ HOST = "127.0.0.1"
 WORKERS = 2
 GOAL_RATIO = 0.5
 
-#: wrk script: count non-2xx responses in every thread, print one JSON line when done.
+#: wrk script: count non-2xx responses and X-Cache headers (all, HIT) in every thread, print
+#: one JSON line when done.
 WRK_SCRIPT = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) non2xx = 0 end
+function init(args) non2xx = 0; cache_seen = 0; cache_hits = 0 end
 function response(status, headers, body)
   if status < 200 or status > 299 then non2xx = non2xx + 1 end
+  local cache = headers["X-Cache"]
+  if cache then
+    cache_seen = cache_seen + 1
+    if cache == "HIT" then cache_hits = cache_hits + 1 end
+  end
 end
 function done(summary, latency, requests)
-  local non2xx_total = 0
-  for _, thread in ipairs(threads) do non2xx_total = non2xx_total + thread:get("non2xx") end
+  local non2xx_total, seen, hits = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    non2xx_total = non2xx_total + thread:get("non2xx")
+    seen = seen + thread:get("cache_seen")
+    hits = hits + thread:get("cache_hits")
+  end
   local e = summary.errors
   io.write(string.format(
     'WRK_RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, '
-    .. '"non2xx": %d, "socket_errors": %d}\\n',
+    .. '"non2xx": %d, "socket_errors": %d, "cache_seen": %d, "cache_hits": %d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    non2xx_total, e.connect + e.read + e.write + e.timeout))
+    non2xx_total, e.connect + e.read + e.write + e.timeout, seen, hits))
 end
 """
 
@@ -76,6 +92,12 @@ class Result:
     p50_ms: float
     p95_ms: float
     errors: int
+    cache_seen: int = 0  # responses with an X-Cache header
+    cache_hits: int = 0  # ... saying HIT
+
+    @property
+    def cached(self) -> str:
+        return f"{self.cache_hits / self.cache_seen:.0%}" if self.cache_seen else "-"
 
     @property
     def rate(self) -> float:
@@ -153,20 +175,23 @@ def run_wrk(endpoint: str, url: str, script: Path, args: argparse.Namespace,
         raise SystemExit(f"wrk failed on {url} ({done.returncode}):\n{done.stdout}{done.stderr}")
     data = json.loads(line.removeprefix("WRK_RESULT "))
     return Result(endpoint, data["requests"], data["duration_us"] / 1e6, data["p50_us"] / 1000,
-                  data["p95_us"] / 1000, data["non2xx"] + data["socket_errors"])
+                  data["p95_us"] / 1000, data["non2xx"] + data["socket_errors"],
+                  data["cache_seen"], data["cache_hits"])
 
 
 def report(results: list[Result], bare: Result, args: argparse.Namespace) -> None:
     """The table, with the ratio of each endpoint's throughput to the bare route's."""
+    cache = "default size" if args.page_cache is None else f"{args.page_cache} MiB"
     print(f"\ngunicorn {WORKERS} sync workers per app; wrk -t{args.threads} "
-          f"-c{args.connections} -d{args.duration}s on {HOST}; {os.cpu_count()} CPUs")
+          f"-c{args.connections} -d{args.duration}s on {HOST}; {os.cpu_count()} CPUs; "
+          f"registry page cache: {cache}")
     print(f"| {'endpoint':<34} | {'req/s':>8} | {'p50 ms':>7} | {'p95 ms':>7} | "
-          f"{'errors':>6} | {'× bare':>6} |")
-    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 8}|")
+          f"{'errors':>6} | {'× bare':>6} | {'cached':>6} |")
+    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 8}|")
     for r in results:
         ratio = r.rate / bare.rate if bare.rate else 0.0
         print(f"| {r.endpoint:<34} | {r.rate:8,.0f} | {r.p50_ms:7.2f} | {r.p95_ms:7.2f} | "
-              f"{r.errors:6d} | {ratio:6.2f} |")
+              f"{r.errors:6d} | {ratio:6.2f} | {r.cached:>6} |")
     print(f"goal: ≥ {GOAL_RATIO}× the bare route's req/s, 0 errors")
     for r in results:
         if r is not bare and (r.rate < GOAL_RATIO * bare.rate or r.errors):
@@ -179,6 +204,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per endpoint")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--page-cache", type=int, default=None, metavar="MIB",
+                        help="REGISTRY_PAGE_CACHE for the registry (default: its default; "
+                             "0: no page cache)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian package wrk; `make bench-api` installs it)")
@@ -193,6 +221,8 @@ def main() -> None:
         # A fresh SQLite instance only: no database URL or other setting from the caller.
         env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
         env["REGISTRY_INSTANCE_DIR"] = str(instance)
+        if args.page_cache is not None:
+            env["REGISTRY_PAGE_CACHE"] = str(args.page_cache)
         registry_port, bare_port = free_port(), free_port()
         registry_base, bare_base = f"http://{HOST}:{registry_port}", f"http://{HOST}:{bare_port}"
         targets = [
@@ -212,7 +242,8 @@ def main() -> None:
                 if args.warmup:
                     run_wrk(endpoint, url, script, args, args.warmup)
                 results.append(run_wrk(endpoint, url, script, args, args.duration))
-                print(f"{endpoint}: {results[-1].rate:,.0f} req/s", flush=True)
+                print(f"{endpoint}: {results[-1].rate:,.0f} req/s, "
+                      f"cached {results[-1].cached}", flush=True)
         finally:
             for process in processes:
                 stop(process)

@@ -11,20 +11,29 @@ from registry.services import Registry
 
 def create_app(config: Config | None = None, *, extra_plugins: tuple = ()) -> Flask:
     from registry.api import register_api  # the views import get_registry from here
+    from registry.cache import init_cache
     from registry.web import web
+    from registry.web.auth import auth, csrf, init_auth
     from registry.web.awards import awards_web
     from registry.web.i18n import init_babel
+    from registry.web.submissions import submissions
 
     config = config or Config.from_env()
     app = Flask(__name__, static_folder=None)  # the web blueprint serves /static
     app.url_map.converters["int"] = DatabaseInteger
     app.config["SECRET_KEY"] = config.secret_key
     app.config["MAX_CONTENT_LENGTH"] = config.max_document_bytes
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.extensions["registry"] = Registry.from_config(config, extra_plugins)
     init_babel(app)
-    register_api(app)
+    init_auth(app, ratelimit_storage=config.ratelimit_storage)
+    for blueprint in register_api(app):  # bearer tokens only: no session, no CSRF
+        csrf.exempt(blueprint)
     app.register_blueprint(web)
     app.register_blueprint(awards_web)
+    app.register_blueprint(auth)
+    app.register_blueprint(submissions)
+    init_cache(app)  # last: it looks up after the other before_request functions
     return app
 
 

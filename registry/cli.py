@@ -14,6 +14,7 @@ import click
 from tqdm import tqdm
 
 from registry import __version__
+from registry.account_cli import account
 from registry.app import create_app, get_registry
 from registry.award_cli import award
 from registry.errors import RegistryError
@@ -44,6 +45,7 @@ def main(ctx: click.Context) -> None:
 
 
 main.add_command(award)
+main.add_command(account)
 
 
 @main.command()
@@ -192,6 +194,7 @@ def reindex() -> None:
                 batch = []
         registry.search.index(batch)
         bar.update(len(batch))
+    registry.practices.stamp.bump()
     click.echo(f"indexed {registry.practices.count()} practice(s)")
 
 

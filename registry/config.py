@@ -8,6 +8,8 @@ from pathlib import Path
 
 #: Upper bound of one source document; larger files are rejected before they are read whole.
 DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+#: MiB of responses each process keeps in its page cache.
+DEFAULT_PAGE_CACHE_MB = 32
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,12 @@ class Config:
     ``REGISTRY_BLOCK_PLUGINS``  comma-separated plugin names not to load
     ``REGISTRY_MAX_DOCUMENT_BYTES``  largest accepted source document (5 MiB)
     ``REGISTRY_IMPORT_WORKERS`` processes preparing documents in bulk imports (cores, max 4)
+    ``REGISTRY_PAGE_CACHE``     MiB of whole responses each process keeps for anonymous readers
+                                (32; ``0`` for none): ``registry/cache.py``. Processes that
+                                write must share the instance folder (its change stamp)
+    ``REGISTRY_SECRET_KEY``     signs the session cookies: set a long random value in production
+    ``REGISTRY_RATELIMIT_STORAGE``  where sign-in attempts are counted (``memory://``, per
+                                process; ``redis://...`` to share the count between processes)
     """
 
     instance_dir: Path = field(default_factory=lambda: Path("instance"))
@@ -32,6 +40,8 @@ class Config:
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     import_workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
     secret_key: str = "dev-only-not-secret"
+    page_cache_mb: int = DEFAULT_PAGE_CACHE_MB
+    ratelimit_storage: str = "memory://"
 
     @property
     def db_url(self) -> str:
@@ -56,4 +66,6 @@ class Config:
                 env.get("REGISTRY_MAX_DOCUMENT_BYTES", DEFAULT_MAX_DOCUMENT_BYTES)
             ),
             secret_key=env.get("REGISTRY_SECRET_KEY", "dev-only-not-secret"),
+            page_cache_mb=int(env.get("REGISTRY_PAGE_CACHE", DEFAULT_PAGE_CACHE_MB)),
+            ratelimit_storage=env.get("REGISTRY_RATELIMIT_STORAGE", "memory://"),
         )

@@ -47,3 +47,5 @@ class StaleVersion(RegistryError):
     """An edit was based on an older version than the current one (optimistic locking)."""
 
     code = "stale_version"
+    #: what changed since the version the edit was based on (JSON Patch operations)
+    changes: list[dict] | None = None

@@ -251,3 +251,67 @@ class ScoreChange(Base):
     new_value: Mapped[str | None] = mapped_column(String(32))
     old_comment: Mapped[str | None] = mapped_column(Text)
     new_comment: Mapped[str | None] = mapped_column(Text)
+
+
+# -- accounts and submissions ----------------------------------------------------------------
+#
+# People sign in with an account whose role says what they may do (registry/permissions.py);
+# submitters and moderators belong to a network. API tokens are stored as SHA-256 digests
+# only: the token itself is shown once, when it is made. A submission is a network's working
+# copy of a record, private until a moderator publishes it as a practice revision.
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    network: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Submission(Base):
+    """A record on its way in: draft → submitted → published, or returned to be fixed.
+
+    ``record`` is the working copy (it may still break the contract while a draft);
+    ``document`` the uploaded source, stored with the practice when it is published.
+    """
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network: Mapped[str] = mapped_column(String(100), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    record: Mapped[dict] = mapped_column(JSONType)
+    filename: Mapped[str | None] = mapped_column(String(500))
+    document_format: Mapped[str | None] = mapped_column(String(64))
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    practice_id: Mapped[str | None] = mapped_column(
+        ForeignKey("practices.id", ondelete="SET NULL"))
+    practice_revision: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))

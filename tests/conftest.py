@@ -8,6 +8,7 @@ one throwaway database is created per run and dropped after it.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,3 +136,53 @@ def runner() -> CliRunner:
 @pytest.fixture
 def seed_paths() -> dict[str, Path]:
     return dict(SEED_FILES)
+
+
+# -- accounts ---------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+#: One account per role; submitters and moderators of two networks to check they stay apart.
+ROLE_ACCOUNTS = {
+    "submitter": dict(email="submitter@relaf.example", role="submitter", network="relaf"),
+    "moderator": dict(email="moderator@relaf.example", role="moderator", network="relaf"),
+    "other_moderator": dict(email="moderator@oru.example", role="moderator", network="oru"),
+    "juror": dict(email="juror@example.org", role="juror"),
+    "chair": dict(email="chair@example.org", role="chair"),
+    "admin": dict(email="admin@example.org", role="admin"),
+}
+
+
+@pytest.fixture
+def accounts(app) -> dict:
+    """The accounts of ``ROLE_ACCOUNTS`` in the app's registry, by role key → Identity."""
+    from registry.permissions import SYSTEM
+
+    service = app.extensions["registry"].accounts
+    return {key: service.create(SYSTEM, name=key.replace("_", " ").title(), password=PASSWORD,
+                                **fields)
+            for key, fields in ROLE_ACCOUNTS.items()}
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'
+                        r'|type="hidden" name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form on a page, as a browser would send it back."""
+    page = client.get(url).get_data(as_text=True)
+    match = CSRF_INPUT.search(page)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Sign in through the login form (CSRF token and all); returns the response."""
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": token})
+
+
+def api_token(app, identity, name: str = "tests") -> dict:
+    """``Authorization`` headers with a fresh API token of this account."""
+    secret, _ = app.extensions["registry"].accounts.create_token(identity, name)
+    return {"Authorization": f"Bearer {secret}"}

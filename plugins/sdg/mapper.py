@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
 from plugins.sdg.lexicon import LABEL_LANGUAGES, Entry, Lexicon, Pair, load_lexicon
-from plugins.sdg.text import BOUNDARIES, tokens
+from plugins.sdg.text import BOUNDARIES, TOKEN_RE, tokens
 
 _EXPLICIT_RE = re.compile(
     r"\b(?:SDGs?|ODS|ODD|Sustainable\s+Development\s+Goals?|Objetivos?\s+de\s+Desarrollo\s+"
@@ -38,6 +39,10 @@ _EXPLICIT_RE = re.compile(
     re.IGNORECASE,
 )
 _CODE_IN_LIST_RE = re.compile(r"(?:1[0-7]|[1-9])(?:\.(?:\d{1,2}|[a-d]))?")
+_GROUP = re.Match.group
+#: A token as the matcher reads it: folded word, match keys, the phrase groups its keys
+#: start, and whether it is a sentence boundary.
+_TokenInfo = tuple[str, frozenset[str], tuple, bool]
 
 
 @dataclass
@@ -88,61 +93,78 @@ class Mapper:
                 else:
                     singles.append((rest, entry, whole))
             self._by_next[first] = (singles, longer)
+        self._token_cache: dict[str, _TokenInfo] = {}
 
     # -- reading -------------------------------------------------------------------------
 
     def _evidence(self, text: str) -> dict[object, _Evidence]:
         lex = self.lexicon
         window = lex.settings["negation_window"]
-        toks = tokens(text)
-        folded: list[str] = []
-        keys: list[frozenset[str]] = []
-        sentence: list[int] = []
-        current = 0
-        for _start, _end, raw in toks:
-            if raw in BOUNDARIES:
-                current += 1
-                folded.append(raw)
-                keys.append(frozenset())
-            else:
-                word, word_keys = lex.token_keys(raw)
-                folded.append(word)
-                keys.append(word_keys)
-            sentence.append(current)
+        found_tokens = list(TOKEN_RE.finditer(text))
+        n = len(found_tokens)
+        # one dictionary look-up per token; the few words not seen before are read once
+        cache = self._token_cache
+        infos = list(map(cache.get, map(_GROUP, found_tokens)))
+        if None in infos:
+            infos = [info or self._token_info(match.group())
+                     for info, match in zip(infos, found_tokens, strict=True)]
+        keys = [info[1] for info in infos]
+        folded: list[str] | None = None
+        boundaries: list[int] | None = None
 
         found: dict[object, _Evidence] = {}
         concept_hits: dict[str, list[tuple[int, int, str]]] = {}
         covered = 0
-        for i in range(len(toks)):
-            length, matches = self._longest(keys, i, len(toks))
+        # only a token whose keys start a lexicon phrase can match anything
+        for i in [i for i, info in enumerate(infos) if info[2]]:
+            length, matches = self._longest(keys, infos[i][2], i, n)
             end = i + length
             if not matches or end <= covered:
                 continue
             covered = end
             boilerplate = any(entry.stop for entry, _key in matches)
-            if boilerplate or self._negated(folded, i, window):
+            if boilerplate:
                 continue
-            words = text[toks[i][0]:toks[end - 1][1]]
+            if folded is None:
+                folded = [info[0] for info in infos]
+            if self._negated(folded, i, window):
+                continue
+            words = text[found_tokens[i].start():found_tokens[end - 1].end()]
             for entry, key in matches:
                 if entry.scores:
                     found.setdefault(key, _Evidence(entry.scores, i)).seen([words])
-                for concept in entry.concepts:
-                    concept_hits.setdefault(concept, []).append((i, sentence[i], words))
+                if entry.concepts:
+                    if boundaries is None:
+                        boundaries = [j for j, info in enumerate(infos) if info[3]]
+                    sentence = bisect_right(boundaries, i)
+                    for concept in entry.concepts:
+                        concept_hits.setdefault(concept, []).append((i, sentence, words))
         self._add_pairs(concept_hits, found)
         self._add_explicit(text, found)
         return found
 
-    def _longest(self, keys: list[frozenset[str]], i: int,
+    def _token_info(self, raw: str) -> _TokenInfo:
+        """A token read once: folded word, match keys, the phrase groups its keys start (in
+        the keys' order) and whether it ends a sentence."""
+        if raw in BOUNDARIES:
+            info = (raw, frozenset(), (), True)
+        else:
+            word, word_keys = self.lexicon.token_keys(raw)
+            starts = tuple(self._by_next[key] for key in word_keys if key in self._by_next)
+            info = (word, word_keys, starts, False)
+        if len(self._token_cache) > 200_000:
+            self._token_cache.clear()
+        self._token_cache[raw] = info
+        return info
+
+    def _longest(self, keys: list[frozenset[str]], starts: tuple, i: int,
                  n: int) -> tuple[int, list[tuple[Entry, tuple]]]:
         """The longest phrases starting at token ``i`` (several when a word matches both a
-        whole word and a ``prefix*`` of the same length)."""
+        whole word and a ``prefix*`` of the same length); ``starts`` are the phrase groups
+        of the keys of token ``i`` that begin a phrase."""
         best, matches = 0, []
         following = keys[i + 1] if i + 1 < n else ()
-        for key in keys[i]:
-            groups = self._by_next.get(key)
-            if groups is None:
-                continue
-            singles, longer = groups
+        for singles, longer in starts:
             candidates = sorted(c for second in following for c in longer.get(second, ()))
             for _position, rest, entry, whole in candidates:
                 length = len(rest) + 1

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException
 
 from registry.assignment import AssignmentImpossible
-from registry.errors import InUse, NotFound, RecordInvalid, RegistryError, StaleVersion
+from registry.errors import (
+    DocumentRejected,
+    InUse,
+    NotFound,
+    RecordInvalid,
+    RegistryError,
+    StaleVersion,
+)
+from registry.permissions import LoginRequired, PermissionDenied
 from registry.scoring import ScoresInvalid
+from registry.services.accounts import AccountExists, InvalidLogin, InvalidToken
 from registry.services.awards import (
     AlreadyExists,
     AlreadyScored,
@@ -16,17 +25,23 @@ from registry.services.awards import (
     NotAssigned,
     PhaseError,
 )
+from registry.services.submissions import WrongState
 
 STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     NotFound: 404, RecordInvalid: 422, StaleVersion: 409, InUse: 409,
     ScoresInvalid: 422, PhaseError: 409, ConflictOfInterest: 409, AlreadyExists: 409,
     AssignmentImpossible: 422, NotAssigned: 403, AlreadyScored: 409,
+    LoginRequired: 401, InvalidToken: 401, InvalidLogin: 401, PermissionDenied: 403,
+    AccountExists: 409, WrongState: 409, DocumentRejected: 422,
 }
 
 
-def error_envelope(code: str, message: str, fields: dict | None = None, status: int = 400):
-    """The one shape of every API error: ``{"error": {"code", "message", "fields"}}``."""
-    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+def error_envelope(code: str, message: str, fields: dict | None = None, status: int = 400,
+                   **details):
+    """The one shape of every API error: ``{"error": {"code", "message", "fields"}}``, plus
+    what the error adds (``changes`` of a stale write)."""
+    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {},
+                                  **details}})
     response.status_code = status
     return response
 
@@ -42,12 +57,13 @@ class RegistryApi(Api):
         return error_envelope(code, error.description or error.name, fields, error.code or 500)
 
 
-def register_api(app: Flask) -> None:
+def register_api(app: Flask) -> list[Blueprint]:
     from registry.api.awards import blp as awards
     from registry.api.compare import blp as compare
     from registry.api.practices import blp as practices
     from registry.api.sdg import blp as sdg
     from registry.api.search import blp as search
+    from registry.api.submissions import blp as submissions
 
     app.config.update(
         API_TITLE="Good-practice registry API",
@@ -57,13 +73,17 @@ def register_api(app: Flask) -> None:
         OPENAPI_JSON_PATH="openapi.json",
     )
     api = RegistryApi(app)
-    api.register_blueprint(practices)
-    api.register_blueprint(search)
-    api.register_blueprint(compare)
-    api.register_blueprint(awards)
-    api.register_blueprint(sdg)
+    blueprints = [practices, search, compare, awards, sdg, submissions]
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer",
+                       "description": "an API token made on the account page"})
 
     @app.errorhandler(RegistryError)
     def _registry_error(error: RegistryError):
+        extra = {"changes": error.changes} if getattr(error, "changes", None) else {}
         return error_envelope(error.code, error.message, error.fields,
-                              STATUS_BY_ERROR.get(type(error), 400))
+                              STATUS_BY_ERROR.get(type(error), 400), **extra)
+
+    return blueprints

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
+from registry.api.identity import BEARER, api_identity
 from registry.app import get_registry
+from registry.permissions import require
 from registry.schema import GoodPractice
-from registry.services.practices import public_view
+from registry.services.practices import view_for
 
 blp = Blueprint("practices", __name__, url_prefix="/api/practices",
                 description="Good-practice records (contract v1)")
@@ -47,7 +49,8 @@ class Practices(MethodView):
         """Current records, newest first."""
         records, total = get_registry().practices.list(
             page=args["page"], per_page=args["per_page"], country=args.get("country"))
-        return {"items": [public_view(r) for r in records], "total": total,
+        identity = api_identity()
+        return {"items": [view_for(identity, r) for r in records], "total": total,
                 "page": args["page"], "per_page": args["per_page"]}
 
 
@@ -60,12 +63,48 @@ class PracticeById(MethodView):
 
         The stored record was validated when it was saved, so it is sent as stored (no second
         serialisation). Its ETag is the practice and revision; ``If-None-Match`` with the same
-        tag gets 304 Not Modified.
+        tag gets 304 Not Modified. Contacts not marked public are left out unless the token's
+        account may read personal data.
         """
-        record = public_view(get_registry().practices.get(practice_id, args.get("revision")))
-        response = jsonify(record)
-        response.set_etag(f"{record['id']}-r{record['revision']}")
-        return response.make_conditional(request)
+        record = view_for(api_identity(), get_registry().practices.get(
+            practice_id, args.get("revision")))
+        return _tagged(record).make_conditional(request)
+
+    @blp.arguments(GoodPractice)
+    @blp.alt_response(200, schema=GoodPractice, success=True)
+    @blp.doc(security=BEARER, parameters=[{
+        "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+        "description": "the ETag of the revision the edit is based on"}])
+    def put(self, record: dict, practice_id: str) -> Response:
+        """Edit a record (moderators and admins): a new revision, based on the one in If-Match.
+
+        Without ``If-Match`` the edit is refused (428); if the practice moved on since that
+        revision, 409 with ``changes``: what changed since, as JSON Patch operations.
+        """
+        identity = api_identity()
+        require(identity, "edit_practice")
+        base = _revision_in(request.if_match, practice_id)
+        outcome = get_registry().practices.update(practice_id, record, expected_version=base)
+        return _tagged(view_for(identity, outcome.record))
+
+
+def _tagged(record: dict) -> Response:
+    response = jsonify(record)
+    response.set_etag(f"{record['id']}-r{record['revision']}")
+    return response
+
+
+def _revision_in(if_match, practice_id: str) -> int:
+    """The revision number named by an ``If-Match`` ETag of this practice."""
+    tags = list(if_match.as_set()) if if_match else []
+    if not tags:
+        abort(428, message="send If-Match with the ETag of the revision you edited "
+                           "(GET the record first)")
+    prefix = f"{practice_id}-r"
+    if len(tags) != 1 or not tags[0].startswith(prefix) or not tags[0][len(prefix):].isdigit():
+        abort(412, message=f"If-Match must be one ETag of this practice, like "
+                           f'"{prefix}3"')
+    return int(tags[0][len(prefix):])
 
 
 @blp.route("/<practice_id>/revisions")

@@ -201,6 +201,7 @@ class ImportService:
         if changed:
             with self.stage_times("index"):
                 self.practices.search.index(changed)
+            self.practices.stamp.bump()  # the search page changed only now
         return results
 
     def _prepare_or_reject(self, path: Path, format_name: str | None

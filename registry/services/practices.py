@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+import jsonpatch
+import jsonpointer
 import pluggy
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, func, insert, select, update
@@ -22,9 +24,11 @@ from sqlalchemy.orm import Session
 from registry.db import Database
 from registry.errors import InUse, NotFound, RecordInvalid, StaleVersion
 from registry.models import Entry, Practice, Revision, SourceDocument, utcnow
+from registry.permissions import Identity
 from registry.plugins import call_each, report_failure
 from registry.schema import GoodPractice, Tag, flatten_errors
 from registry.search import SearchIndex
+from registry.services.stamp import ChangeStamp
 
 SaveStatus = Literal["created", "revised", "unchanged"]
 
@@ -74,10 +78,12 @@ def content_hash(record: dict) -> str:
 
 
 class PracticeService:
-    def __init__(self, db: Database, pm: pluggy.PluginManager, search: SearchIndex) -> None:
+    def __init__(self, db: Database, pm: pluggy.PluginManager, search: SearchIndex,
+                 stamp: ChangeStamp | None = None) -> None:
         self.db = db
         self.pm = pm
         self.search = search
+        self.stamp = stamp or ChangeStamp(None)  # bumped after each commit (page caches)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -176,12 +182,20 @@ class PracticeService:
         return outcomes
 
     def update(self, practice_id: str, record: dict, *, expected_version: int) -> SaveOutcome:
-        """An edit: a new revision, accepted only if it was based on the current version."""
+        """An edit: a new revision, accepted only if it was based on the current version.
+
+        A stale edit raises ``StaleVersion`` carrying what changed since the version it read.
+        """
         current = self.get(practice_id)
         prepared = self.prepare({**record, "provenance": current["provenance"]})
-        with self.db.session() as session, session.begin():
-            outcome = self._store(session, prepared, None, "edit",
-                                  expected_version=expected_version)
+        try:
+            with self.db.session() as session, session.begin():
+                outcome = self._store(session, prepared, None, "edit",
+                                      expected_version=expected_version)
+        except StaleVersion as exc:
+            if 1 <= expected_version < current["revision"]:
+                exc.changes = self.changes(practice_id, expected_version, current["revision"])
+            raise
         self._after_commit([outcome])
         return outcome
 
@@ -198,6 +212,7 @@ class PracticeService:
                             "edition(s); withdraw those entries before deleting it")
             session.delete(practice)
         self.search.delete([practice_id])
+        self.stamp.bump()
 
     def _store_document(self, session: Session, document: IncomingDocument) -> int:
         existing = session.scalar(
@@ -263,6 +278,8 @@ class PracticeService:
         changed = [o for o in outcomes if o.status != "unchanged"]
         if index and changed:
             self.search.index([o.record for o in changed])
+        if changed:
+            self.stamp.bump()
         for outcome in changed:
             call_each(self.pm, "registry_record_saved", record=outcome.record,
                       revision=outcome.revision)
@@ -299,6 +316,24 @@ class PracticeService:
             raise NotFound(f"no practice {practice_id}")
         return [{"number": r.number, "reason": r.reason, "created_at": r.created_at.isoformat(),
                  "content_hash": r.content_hash} for r in rows]
+
+    def changes(self, practice_id: str, old: int, new: int) -> list[dict]:
+        """What changed between two revisions, as JSON Patch operations with the old value.
+
+        ``revision`` and the import time are left out: they differ in every revision.
+        """
+        before, after = (_comparable(self.get(practice_id, n)) for n in (old, new))
+        changes = []
+        for op in jsonpatch.make_patch(before, after):
+            path = op["path"]
+            change = {"op": op["op"], "path": path,
+                      "old": jsonpointer.resolve_pointer(before, path, None)}
+            if "value" in op:
+                change["new"] = op["value"]
+            if "from" in op:
+                change["from"] = op["from"]
+            changes.append(change)
+        return changes
 
     def list(self, *, page: int = 1, per_page: int = 20,
              country: str | None = None) -> tuple[list[dict], int]:
@@ -346,6 +381,11 @@ def _stale(practice_id: str, actual: int | None, expected: int) -> StaleVersion:
                         fields={"version": [str(actual)] if actual else []})
 
 
+def _comparable(record: dict) -> dict:
+    provenance = {k: v for k, v in record["provenance"].items() if k != "imported_at"}
+    return {**{k: v for k, v in record.items() if k != "revision"}, "provenance": provenance}
+
+
 def _with_revision(record: dict, number: int) -> dict:
     return {**record, "revision": number}
 
@@ -356,6 +396,11 @@ def _first_text(text: dict) -> str:
 
 def _summary(fields: dict[str, list[str]]) -> str:
     return "; ".join(f"{path}: {' '.join(reasons)}" for path, reasons in fields.items())
+
+
+def view_for(identity: Identity, record: dict) -> dict:
+    """The record as this caller may see it: contacts only for those allowed personal data."""
+    return record if identity.can("read_contacts") else public_view(record)
 
 
 def public_view(record: dict) -> dict:

@@ -11,7 +11,8 @@ from registry.errors import NotFound, RegistryError
 from registry.metrics import MetricContext
 from registry.schema import missing_fields
 from registry.search import SORTS
-from registry.services.practices import public_view
+from registry.services.practices import view_for
+from registry.web.auth import current_identity
 from registry.web.i18n import interface_language
 
 web = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -120,8 +121,30 @@ def practice_page(practice_id: str):
         abort(404)
     metrics = [row for row in registry.comparisons.metric_rows(record)
                if row["value"] is not None]
-    return render_template("practice.html", record=public_view(record), revisions=revisions,
-                           missing=missing_fields(record), metrics=metrics)
+    return render_template("practice.html", record=view_for(current_identity(), record),
+                           revisions=revisions, missing=missing_fields(record),
+                           metrics=metrics)
+
+
+@web.get("/practices/<practice_id>/changes")
+def practice_changes(practice_id: str):
+    """What changed between two revisions (by default, the current one and the one before)."""
+    practices = get_registry().practices
+    try:
+        revisions = practices.revisions(practice_id)
+        new = request.args.get("to", revisions[-1]["number"], type=int)
+        old = request.args.get("from", new - 1, type=int)
+        if not 1 <= old < new <= revisions[-1]["number"]:
+            abort(404)
+        record = view_for(current_identity(), practices.get(practice_id, new))
+        changes = practices.changes(practice_id, old, new)
+    except NotFound:
+        abort(404)
+    if not current_identity().can("read_contacts"):
+        changes = [c for c in changes if not c["path"].startswith(("/contacts",
+                                                                   "/provenance/raw"))]
+    return render_template("changes.html", record=record, changes=changes, old=old, new=new,
+                           revisions=revisions)
 
 
 def _money_context() -> MetricContext:

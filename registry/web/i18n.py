@@ -17,7 +17,7 @@ from flask_babel import Babel, get_locale
 LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
 DEFAULT_LANGUAGE = "en"
 #: The blueprints of the pages, where ``?lang=`` is the switcher.
-PAGES = ("web", "awards_web")
+PAGES = ("web", "awards_web", "auth", "submissions")
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
 
