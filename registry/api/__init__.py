@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +26,7 @@ from registry.services.awards import (
     PhaseError,
 )
 from registry.services.submissions import WrongState
+from registry.web.problems import problem_page
 
 STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     NotFound: 404, RecordInvalid: 422, StaleVersion: 409, InUse: 409,
@@ -50,6 +51,10 @@ class RegistryApi(Api):
     """flask-smorest's Api with its HTTP errors rendered in the registry's envelope."""
 
     def handle_http_exception(self, error: HTTPException):
+        """flask-smorest handles every HTTP error of the app: API paths get the envelope,
+        pages get a page in the reader's language."""
+        if not request.path.startswith("/api/"):
+            return problem_page(error)
         messages = (getattr(error, "data", None) or {}).get("messages", {})
         fields = {name: reasons for location in messages.values()
                   for name, reasons in location.items()} if messages else {}

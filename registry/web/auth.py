@@ -29,12 +29,14 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from registry.app import get_registry
 from registry.errors import RegistryError
 from registry.permissions import ANONYMOUS, ROLES, Identity, LoginRequired, PermissionDenied
 from registry.services.accounts import MIN_PASSWORD_LENGTH, InvalidLogin
+from registry.web.i18n import LANGUAGES
 
 auth = Blueprint("auth", __name__, template_folder="templates")
 csrf = CSRFProtect()
@@ -123,10 +125,10 @@ class TokenForm(FlaskForm):
 class AccountForm(FlaskForm):
     email = EmailField(lazy_gettext("Email"), validators=[DataRequired()])
     name = StringField(lazy_gettext("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(lazy_gettext("Role"), choices=[(r, r) for r in ROLES])
+    role = SelectField(lazy_gettext("Role"), choices=[SelectChoice(r, r) for r in ROLES])
     network = StringField(lazy_gettext("Network (submitters and moderators)"))
     language = SelectField(lazy_gettext("Language"),
-                           choices=[("en", "English"), ("es", "Español"), ("fr", "Français")])
+                           choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()])
     password = PasswordField(lazy_gettext("Password"),
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
 

@@ -8,6 +8,7 @@ from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.app import get_registry
@@ -21,12 +22,12 @@ from registry.web.auth import ActionForm, allowed, current_identity, denied
 submissions = Blueprint("submissions", __name__, url_prefix="/submissions",
                         template_folder="templates")
 
-RECORD_LANGUAGES = [("es", "Español"), ("en", "English"), ("fr", "Français"),
-                    ("pt", "Português")]
+RECORD_LANGUAGES = [SelectChoice(code, name) for code, name in (
+    ("es", "Español"), ("en", "English"), ("fr", "Français"), ("pt", "Português"))]
 
 
-def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, TERMS.get(v, v.replace("_", " "))) for v in values]
+def _choices(values: tuple[str, ...]) -> list[SelectChoice]:
+    return [SelectChoice(v, TERMS.get(v, v.replace("_", " "))) for v in values]
 
 
 class UploadForm(FlaskForm):
@@ -53,7 +54,7 @@ class RecordForm(FlaskForm):
     country = StringField(lazy_gettext("Country (ISO code, e.g. CO)"),
                           validators=[Optional(), Length(min=2, max=2)])
     level = SelectField(lazy_gettext("Level"),
-                        choices=[("", "—"), *_choices(JURISDICTION_LEVELS)])
+                        choices=[SelectChoice("", "—"), *_choices(JURISDICTION_LEVELS)])
     lead_entity_name = StringField(lazy_gettext("Lead entity"), validators=[Optional()])
     lead_entity_website = StringField(lazy_gettext("Lead entity's website"),
                                       validators=[Optional()])
@@ -109,6 +110,9 @@ def apply_form(record: dict, form: RecordForm) -> dict:
         kept = {k: v for k, v in (old or {}).items() if k not in (lang, old_lang)}
         return {**kept, lang: value.strip()} if value and value.strip() else (kept or None)
 
+    def plain(field) -> str | None:
+        return (field.data or "").strip() or None
+
     aims = [{lang: line.strip()} for line in (form.aims.data or "").splitlines() if line.strip()]
     return {
         **record,
@@ -118,16 +122,15 @@ def apply_form(record: dict, form: RecordForm) -> dict:
         "description": text(form.description.data, record.get("description")),
         "aims": aims,
         "practice_type": form.practice_type.data, "status": form.status.data,
-        "start_date": form.start_date.data.strip() or None,
-        "end_date": form.end_date.data.strip() or None,
+        "start_date": plain(form.start_date), "end_date": plain(form.end_date),
         "jurisdiction": {**(record.get("jurisdiction") or {}),
-                         "name": form.jurisdiction_name.data.strip() or None,
-                         "country": form.country.data.strip().upper() or None,
-                         "level": form.level.data or None},
+                         "name": plain(form.jurisdiction_name),
+                         "country": (plain(form.country) or "").upper() or None,
+                         "level": plain(form.level)},
         "lead_entity": {**(record.get("lead_entity") or {}),
-                        "name": form.lead_entity_name.data.strip() or None,
-                        "website": form.lead_entity_website.data.strip() or None},
-        "target_groups_text": form.target_groups_text.data.strip() or None,
+                        "name": plain(form.lead_entity_name),
+                        "website": plain(form.lead_entity_website)},
+        "target_groups_text": plain(form.target_groups_text),
     }
 
 
