@@ -7,9 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from registry.api.identity import BEARER, api_identity
+from registry.api.identity import BEARER, api_identity, requires
 from registry.app import get_registry
-from registry.permissions import require
 from registry.schema import GoodPractice
 from registry.services.practices import view_for
 
@@ -70,6 +69,7 @@ class PracticeById(MethodView):
             practice_id, args.get("revision")))
         return _tagged(record).make_conditional(request)
 
+    @requires("edit_practice")
     @blp.arguments(GoodPractice)
     @blp.alt_response(200, schema=GoodPractice, success=True)
     @blp.doc(security=BEARER, parameters=[{
@@ -82,7 +82,6 @@ class PracticeById(MethodView):
         revision, 409 with ``changes``: what changed since, as JSON Patch operations.
         """
         identity = api_identity()
-        require(identity, "edit_practice")
         base = _revision_in(request.if_match, practice_id)
         outcome = get_registry().practices.update(practice_id, record, expected_version=base)
         return _tagged(view_for(identity, outcome.record))

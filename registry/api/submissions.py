@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from registry.api.identity import BEARER, api_identity
+from registry.api.identity import BEARER, api_identity, requires
 from registry.app import get_registry
 from registry.schema import GoodPractice, Provenance
 from registry.services.submissions import STATES
@@ -67,6 +67,7 @@ class ReturnArgs(Schema):
 
 @blp.route("")
 class Submissions(MethodView):
+    @requires("submit")
     @blp.doc(security=BEARER)
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, SubmissionOut(many=True))
@@ -74,6 +75,7 @@ class Submissions(MethodView):
         """The network's submissions, newest first (every network's for an admin)."""
         return get_registry().submissions.list(api_identity(), args.get("state"))
 
+    @requires("submit")
     @blp.doc(security=BEARER)
     @blp.arguments(DraftRecord)
     @blp.response(201, SubmissionOut)
@@ -84,6 +86,7 @@ class Submissions(MethodView):
 
 @blp.route("/documents")
 class SubmissionDocuments(MethodView):
+    @requires("submit")
     @blp.doc(security=BEARER)
     @blp.arguments(DocumentFile, location="files")
     @blp.arguments(DocumentOptions, location="form")
@@ -102,11 +105,13 @@ class SubmissionDocuments(MethodView):
 
 @blp.route("/<int:submission_id>")
 class SubmissionById(MethodView):
+    @requires("submit")
     @blp.doc(security=BEARER)
     @blp.response(200, SubmissionOut)
     def get(self, submission_id: int) -> dict:
         return get_registry().submissions.get(api_identity(), submission_id)
 
+    @requires("submit")
     @blp.doc(security=BEARER)
     @blp.arguments(DraftRecord)
     @blp.response(200, SubmissionOut)
@@ -117,6 +122,7 @@ class SubmissionById(MethodView):
 
 @blp.route("/<int:submission_id>/submit")
 class SubmitSubmission(MethodView):
+    @requires("submit")
     @blp.doc(security=BEARER)
     @blp.response(200, SubmissionOut)
     def post(self, submission_id: int) -> dict:
@@ -126,6 +132,7 @@ class SubmitSubmission(MethodView):
 
 @blp.route("/<int:submission_id>/publish")
 class PublishSubmission(MethodView):
+    @requires("moderate")
     @blp.doc(security=BEARER)
     @blp.response(200, SubmissionOut)
     def post(self, submission_id: int) -> dict:
@@ -135,6 +142,7 @@ class PublishSubmission(MethodView):
 
 @blp.route("/<int:submission_id>/return")
 class ReturnSubmission(MethodView):
+    @requires("moderate")
     @blp.doc(security=BEARER)
     @blp.arguments(ReturnArgs)
     @blp.response(200, SubmissionOut)

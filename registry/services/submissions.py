@@ -17,7 +17,7 @@ import uuid
 from sqlalchemy import select
 
 from registry.db import Database
-from registry.errors import DocumentRejected, NotFound, RegistryError
+from registry.errors import DocumentRejected, NotFound, RecordInvalid, RegistryError
 from registry.models import Account, Submission, utcnow
 from registry.permissions import Identity, PermissionDenied, require
 from registry.schema import missing_fields
@@ -122,12 +122,13 @@ class SubmissionService:
     def return_to_network(self, identity: Identity, submission_id: int, note: str) -> dict:
         """Send a submission back to its network with a note saying what to fix."""
         require(identity, "moderate")
-        if not note.strip():
-            raise RegistryError("say what the network should fix", fields={"note": ["empty"]})
         with self.db.session() as session, session.begin():
             row = self._visible(session, identity, submission_id)
             self._moderated(identity, row)
             _expect(row, ("submitted",), "return")
+            if not note.strip():
+                raise RecordInvalid("say what the network should fix",
+                                    fields={"note": ["empty"]})
             row.state, row.note = "returned", note.strip()
             row.decided_at, row.decided_by, row.updated_at = utcnow(), identity.id, utcnow()
             return _view(row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import lazy_gettext
 
@@ -9,6 +10,7 @@ from registry.app import get_registry
 from registry.charts import comparison_bars, kpi_series, peer_distribution
 from registry.errors import NotFound, RegistryError
 from registry.metrics import MetricContext
+from registry.plugins import describe_plugins
 from registry.schema import missing_fields
 from registry.search import SORTS
 from registry.services.practices import view_for
@@ -68,6 +70,15 @@ def term(value: str | None) -> str:
     return str(label) if label is not None else str(value).replace("_", " ")
 
 
+@web.app_template_filter("language_name")
+def language_name(code: str) -> str:
+    """A language's name in the interface language ("es" → "Spanish", "espagnol"...)."""
+    try:
+        return Locale.parse(code).get_display_name(interface_language()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 @web.app_template_filter("text")
 def localized(text: dict | None, language: str | None = None) -> str:
     """A LocalizedText in the wanted language, else the first one there is."""
@@ -123,7 +134,21 @@ def practice_page(practice_id: str):
                if row["value"] is not None]
     return render_template("practice.html", record=view_for(current_identity(), record),
                            revisions=revisions, missing=missing_fields(record),
-                           metrics=metrics)
+                           metrics=metrics, similar=registry.search.similar(practice_id),
+                           translations=translated_languages(record))
+
+
+def translated_languages(record: dict) -> list[str]:
+    """The languages the record's texts exist in besides its own, e.g. ``["en"]``."""
+    texts = [record.get("title"), record.get("summary"), record.get("description")]
+    found = {language for text in texts if text for language, value in text.items() if value}
+    return sorted(found - {record["language"]})
+
+
+@web.get("/plugins")
+def plugins_page():
+    """The loaded plugins: what each adds (hooks), its package and version, and failures."""
+    return render_template("plugins.html", plugins=describe_plugins(get_registry().pm))
 
 
 @web.get("/practices/<practice_id>/changes")
