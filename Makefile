@@ -35,6 +35,7 @@ translations: install
 run: install
 	$(BIN)/registry init
 	$(BIN)/registry import seeds/*.txt
+	$(BIN)/registry account create admin@localhost --role admin --password generate --if-missing
 	$(BIN)/registry serve --host $(HOST) --port $(PORT)
 
 # PostgreSQL is required by the storage tests; start the local cluster if it is down.
