@@ -115,8 +115,14 @@ def practice_list():
         values = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
         return link(**{name: values, "page": None})
 
+    home = None
+    if not query and not filters and page == 1:  # the home page: counts and the latest
+        latest, _ = registry.practices.list(per_page=5)
+        home = {"latest": latest,
+                "countries": len(results.facets.get("country", [])),
+                "languages": len(results.facets.get("language", []))}
     return render_template(
-        "list.html", results=results, records=records, query=query, filters=filters,
+        "list.html", results=results, records=records, query=query, filters=filters, home=home,
         sort=sort, sorts=SORTS, page=page, link=link, toggle=toggle,
         pages=max((results.total + PER_PAGE - 1) // PER_PAGE, 1),
         labels={f.name: FACET_LABELS.get(f.name, f.label) for f in index.facets})
