@@ -230,6 +230,47 @@ class Tag(ContractSchema):
     evidence = fields.List(fields.String(), load_default=list)
 
 
+_TAGS = Tag(many=True)
+_TAG_FIELDS = frozenset(Tag._declared_fields)
+
+
+def load_tags(tags: object) -> list[dict]:
+    """``Tag(many=True).load(tags)``: the same dicts, or the same ``ValidationError``.
+
+    Plugins derive tags for every imported record, so the common case, plain dicts whose
+    values already have the field types, is checked directly; anything else (a missing or
+    unknown key, a null, a string where a number goes, a value out of range) goes through
+    marshmallow, which decides.
+    """
+    if type(tags) is list:
+        checked = [_plain_tag(tag) for tag in tags]
+        if None not in checked:
+            return checked
+    return _TAGS.load(tags)
+
+
+def _plain_tag(tag: object) -> dict | None:
+    """A tag loaded as ``Tag`` loads it, or None when marshmallow must look at it."""
+    if type(tag) is not dict or not tag.keys() <= _TAG_FIELDS:
+        return None
+    scheme, code = tag.get("scheme"), tag.get("code")
+    label, method = tag.get("label"), tag.get("method")
+    derived, confidence = tag.get("derived", False), tag.get("confidence")
+    evidence = tag.get("evidence", [])
+    if (type(scheme) is not str or scheme not in TAG_SCHEMES or type(code) is not str
+            or not (label is None or type(label) is str)
+            or not (method is None or type(method) is str)
+            or type(derived) is not bool
+            or not (confidence is None or (type(confidence) in (int, float)
+                                           and 0 <= confidence <= 1))
+            or type(evidence) is not list
+            or not all(type(word) is str for word in evidence)):
+        return None
+    return {"scheme": scheme, "code": code, "label": label, "derived": derived,
+            "method": method, "confidence": None if confidence is None else float(confidence),
+            "evidence": list(evidence)}
+
+
 class Award(ContractSchema):
     award = fields.String(required=True)
     edition = _optional_string()

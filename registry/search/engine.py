@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from registry.search import (
@@ -84,9 +85,24 @@ class SearchEngine(ABC):
 
     # -- the SearchIndex interface ---------------------------------------------------------
 
+    #: Whether ``bulk`` indexes each batch as it comes (a bulk import then gives it a process
+    #: of its own, working while the documents are prepared and stored).
+    incremental_bulk = False
+
     def index(self, records: list[dict]) -> None:
         if records:
-            self._write([build_document(r, self.filters, self.thesaurus) for r in records])
+            self._write(self._documents(records))
+
+    @contextmanager
+    def bulk(self) -> Iterator[Callable[[list[dict]], None]]:
+        """Index records handed over in batches, as one ``index`` call with all of them at the
+        end would: this default collects them and does exactly that."""
+        records: list[dict] = []
+        yield records.extend
+        self.index(records)
+
+    def _documents(self, records: list[dict]) -> list[IndexedDocument]:
+        return [build_document(r, self.filters, self.thesaurus) for r in records]
 
     def delete(self, ids: list[str]) -> None:
         if ids:

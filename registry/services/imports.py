@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import multiprocessing
+import queue
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +26,10 @@ from registry.config import Config
 from registry.errors import DocumentRejected, RegistryError
 from registry.importers import Importer, Source
 from registry.plugins import build_plugin_manager
+from registry.search import collect_concepts, collect_search_fields, open_index
 from registry.services.practices import IncomingDocument, PracticeService
+
+log = logging.getLogger(__name__)
 
 #: A best importer below this confidence means "not a format we know".
 MIN_CONFIDENCE = 0.5
@@ -190,17 +196,37 @@ class ImportService:
         processes (each loads the installed plugins) while this process stores them in order.
         """
         paths = list(expand_paths(paths))
+        # the index is written meanwhile in a process of its own when the backend can do it
+        indexer = (_BackgroundIndexer(self.config)
+                   if not dry_run and self._parallel(paths)
+                   and getattr(self.practices.search, "incremental_bulk", False) else None)
         results = []
-        for prepared in self._prepared(paths, format_name):
-            result = self.store_document(prepared, dry_run=dry_run, index=False)
-            results.append(result)
-            if on_result:
-                on_result(result)
+        pending: list[dict] = []
+        try:
+            for prepared in self._prepared(paths, format_name):
+                result = self.store_document(prepared, dry_run=dry_run, index=False)
+                results.append(result)
+                if indexer and result.status in ("imported", "new revision"):
+                    pending.extend(result.records)
+                    if len(pending) >= INDEX_BATCH:
+                        indexer.add(pending)
+                        pending = []
+                if on_result:
+                    on_result(result)
+        except BaseException:
+            if indexer:
+                indexer.abandon()
+            raise
         changed = [r for res in results if res.status in ("imported", "new revision")
                    for r in res.records]
+        if indexer:
+            indexer.add(pending)
+            if indexer.finish(self.stage_times):
+                changed = []
         if changed:
             with self.stage_times("index"):
                 self.practices.search.index(changed)
+        if changed or indexer and indexer.indexed:
             self.practices.stamp.bump()  # the search page changed only now
         return results
 
@@ -212,9 +238,13 @@ class ImportService:
             exc.path = path
             return exc
 
+    def _parallel(self, paths: list[Path]) -> bool:
+        """Whether these documents are prepared in worker processes."""
+        return self.workers >= 2 and self.config is not None and len(paths) >= PARALLEL_FROM
+
     def _prepared(self, paths: list[Path], format_name: str | None
                   ) -> Iterator[PreparedDocument | DocumentRejected]:
-        if self.workers < 2 or self.config is None or len(paths) < PARALLEL_FROM:
+        if not self._parallel(paths):
             yield from (self._prepare_or_reject(path, format_name) for path in paths)
             return
         with ProcessPoolExecutor(self.workers, initializer=_start_worker,
@@ -228,6 +258,77 @@ class ImportService:
 
 #: Fewer documents than this are prepared in-process: starting workers would cost more.
 PARALLEL_FROM = 64
+#: Stored records are handed to the background indexer this many at a time.
+INDEX_BATCH = 64
+
+
+class _BackgroundIndexer:
+    """A process that indexes the records of a bulk import while the next ones are prepared
+    and stored: the backend's ``bulk`` (one writer, one commit at the end), fed in batches.
+
+    If it fails, ``finish`` says so and the import indexes the records itself, as it would
+    without it.
+    """
+
+    def __init__(self, config: Config) -> None:
+        context = multiprocessing.get_context()
+        self.batches = context.Queue()
+        self.outcome = context.Queue()
+        self.indexed = False
+        self.process = context.Process(target=_index_in_background,
+                                       args=(config, self.batches, self.outcome), daemon=True)
+        self.process.start()
+
+    def add(self, records: list[dict]) -> None:
+        if records:
+            self.batches.put(records)
+
+    def finish(self, stage_times: StageTimes) -> bool:
+        """Wait for the commit; True when every record handed over is indexed."""
+        self.batches.put(None)
+        while True:
+            try:
+                status, detail = self.outcome.get(timeout=1)
+                break
+            except queue.Empty:
+                if not self.process.is_alive():
+                    status, detail = "failed", f"exit code {self.process.exitcode}"
+                    break
+        self.process.join()
+        if status != "ok":
+            log.warning("background indexing failed (%s); indexing in this process", detail)
+            self.batches.cancel_join_thread()
+            return False
+        stage_times["index"] = stage_times.get("index", 0.0) + detail
+        self.indexed = True
+        return True
+
+    def abandon(self) -> None:
+        """Stop without committing anything (the import failed)."""
+        self.batches.cancel_join_thread()
+        self.process.kill()
+        self.process.join()
+
+
+def _index_in_background(config: Config, batches: multiprocessing.Queue,
+                         outcome: multiprocessing.Queue) -> None:
+    try:
+        pm = build_plugin_manager(config.blocked_plugins)
+        search = open_index(config, collect_search_fields(pm), concepts=collect_concepts(pm))
+        spent = 0.0
+        try:
+            with search.bulk() as add:
+                while (batch := batches.get()) is not None:
+                    started = time.perf_counter()
+                    add(batch)
+                    spent += time.perf_counter() - started
+                started = time.perf_counter()  # the commit, when the block ends
+            spent += time.perf_counter() - started
+        finally:
+            search.close()
+        outcome.put(("ok", spent))
+    except BaseException as exc:  # reported to the importing process, which takes over
+        outcome.put(("failed", f"{type(exc).__name__}: {exc}"))
 
 _worker: ImportService | None = None
 

@@ -247,3 +247,30 @@ def test_bulk_import_in_worker_processes_matches_one_process(config, seed_paths,
     assert outcomes[2][0] == ("action-000.txt", "imported", outcomes[1][0][2], None)
     assert outcomes[2][-1][:2] == ("empty.txt", "rejected")
     assert "empty.txt: the file is empty" in outcomes[2][-1][3]
+
+
+def _failing_indexer(config, batches, outcome) -> None:
+    outcome.put(("failed", "RuntimeError: disk full"))
+
+
+def test_bulk_import_indexes_itself_when_the_background_indexer_fails(
+        config, seed_paths, tmp_path, monkeypatch, caplog):
+    import dataclasses
+
+    from registry.services import imports
+
+    folder = tmp_path / "bulk"
+    folder.mkdir()
+    template = seed_paths["sdg_action"].read_text()
+    for i in range(imports.PARALLEL_FROM):
+        (folder / f"action-{i:03d}.txt").write_text(
+            template.replace("#SDGAction33691", f"#SDGAction{60000 + i}"))
+    monkeypatch.setattr(imports, "_index_in_background", _failing_indexer)
+    reg = Registry.from_config(dataclasses.replace(
+        config, import_workers=2, instance_dir=tmp_path / "instance", database_url=None))
+    reg.init()
+    results = reg.imports.import_paths([folder])
+    assert {r.status for r in results} == {"imported"}
+    assert reg.search.query("", per_page=1).total == imports.PARALLEL_FROM
+    assert "background indexing failed (RuntimeError: disk full)" in caplog.text
+    reg.close()
