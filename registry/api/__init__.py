@@ -16,6 +16,7 @@ from registry.errors import (
     StaleVersion,
 )
 from registry.permissions import LoginRequired, PermissionDenied
+from registry.schema import flatten_errors
 from registry.scoring import ScoresInvalid
 from registry.services.accounts import AccountExists, InvalidLogin, InvalidToken
 from registry.services.awards import (
@@ -56,8 +57,8 @@ class RegistryApi(Api):
         if not request.path.startswith("/api/"):
             return problem_page(error)
         messages = (getattr(error, "data", None) or {}).get("messages", {})
-        fields = {name: reasons for location in messages.values()
-                  for name, reasons in location.items()} if messages else {}
+        fields = {path: reasons for location in messages.values()  # "kpis.0.observations.1.value"
+                  for path, reasons in flatten_errors(location).items()} if messages else {}
         code = (error.name or "error").lower().replace(" ", "_")
         return error_envelope(code, error.description or error.name, fields, error.code or 500)
 

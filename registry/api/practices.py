@@ -33,6 +33,13 @@ class RevisionArgs(Schema):
     revision = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
 
 
+class EditedRecord(GoodPractice):
+    """A record sent back to be saved: the ``revision`` it was read at may stay in it and is
+    ignored (``If-Match`` says which revision the edit is based on)."""
+
+    revision = fields.Integer(metadata={"description": "ignored on input"})
+
+
 class RevisionInfo(Schema):
     number = fields.Integer()
     reason = fields.String()
@@ -70,7 +77,7 @@ class PracticeById(MethodView):
         return _tagged(record).make_conditional(request)
 
     @requires("edit_practice")
-    @blp.arguments(GoodPractice)
+    @blp.arguments(EditedRecord)
     @blp.alt_response(200, schema=GoodPractice, success=True)
     @blp.doc(security=BEARER, parameters=[{
         "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},

@@ -9,11 +9,14 @@ An edition moves through four phases, and each action checks it:
                the results and may import corrected score sheets
 ``published``  the results are computed one last time and stored; nothing changes any more
 
-Identity is not this module's business yet: the acting juror is passed in explicitly
-(``juror_id``), so that an authentication layer can resolve the logged-in person to a juror
-and wrap these calls without changing them. Every write is one transaction; structural writes
-lock the edition row, score writes share-lock it, so publishing waits for scores being saved.
-All figures come from :mod:`registry.scoring`.
+The acting juror is passed in explicitly (``juror_id``) and the command line calls these
+methods as the system. The pages and the API first ask who may: ``check_juror`` (a juror acts
+through the account with the juror's email and role ``juror``, and only that account),
+``results_for`` and ``results_csv_for`` (published results are public, jurors named but not
+their emails; the results before then are the chair's), and ``require(identity, "chair")``
+for everything else. Every write is one transaction; structural writes lock the edition row,
+score writes share-lock it, so publishing waits for scores being saved. All figures come from
+:mod:`registry.scoring`.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from registry.models import (
     ScoreChange,
     utcnow,
 )
+from registry.permissions import Identity, LoginRequired, PermissionDenied, require
 from registry.rubrics import Rubric, localized, score_problem
 from registry.scoring import (
     NA_TOKENS,
@@ -618,14 +622,16 @@ class AwardService:
 
     def save_scores(self, edition_id: int, juror_id: int, label: str,
                     values: Mapping[str, float | str | None], *,
-                    comments: Mapping[str, str] | None = None, submit: bool = False) -> dict:
+                    comments: Mapping[str, str] | None = None, submit: bool = False,
+                    actor: str | None = None) -> dict:
         """Save the acting juror's scores for one entry, as a draft or submitted.
 
         ``values`` maps criterion ids to points, or to ``None``/``"NA"`` where the rubric
         allows N/A; criteria left out keep what they had. Submitting needs every criterion;
-        once submitted, later saves keep the entry submitted. Every change is audited.
+        once submitted, later saves keep the entry submitted. Every change is audited, as
+        done by ``actor`` (the signed-in account's email), else by the juror's email.
         """
-        _check_text(scores=(values, None), comments=(comments, None))
+        _check_text(scores=(values, None), comments=(comments, None), actor=(actor, 320))
         with self.db.session() as session, session.begin():
             edition = self._edition(session, edition_id, lock="share")
             if edition.phase != "scoring":
@@ -659,8 +665,61 @@ class AwardService:
                 raise ScoresInvalid.from_problems(problems)
             status = "submitted" if submitted else "draft"
             changed = self._write_scores(session, assignment, current, parsed, notes, status,
-                                         changed_by=juror.email, via="juror")
+                                         changed_by=actor or juror.email, via="juror")
         return {**self.juror_entry(edition_id, juror_id, label), "changed": changed}
+
+    # -- who may read and act -------------------------------------------------------------
+
+    def check_juror(self, identity: Identity, edition_id: int, juror_id: int) -> None:
+        """Raise unless ``identity`` is this juror: a juror reads and scores through the
+        account with the juror's email and role ``juror``, and nobody else does (not even a
+        chair: the chair follows progress and results on the edition's own pages).
+        ``LoginRequired`` for nobody, ``PermissionDenied`` for anyone else."""
+        if identity.is_anonymous:
+            raise LoginRequired("sign in (or send an API token) as the juror to score")
+        with self.db.session() as session:
+            juror = self._juror(session, self._edition(session, edition_id), juror_id)
+            email = juror.email
+        if identity.can("score") and (identity.email or "").lower() == email.lower():
+            return
+        raise PermissionDenied(f"only juror {juror_id}'s own account may read and score "
+                               "as this juror")
+
+    def juror_seats(self, email: str) -> list[dict]:
+        """The editions where ``email`` sits on the jury, newest first, each with the juror id
+        and how far the juror is (what a signed-in juror lists as their award entries)."""
+        with self.db.session() as session:
+            jurors = session.scalars(select(Juror).where(Juror.email == email.strip().lower())
+                                     .order_by(Juror.edition_id.desc())).all()
+            seats = []
+            for juror in jurors:
+                edition = self._edition(session, juror.edition_id)
+                statuses = [status for _, j, _, status in self._assignment_rows(session, edition)
+                            if j.id == juror.id]
+                seats.append({"edition": _edition_view(edition), "juror": _juror_public(juror),
+                              "assigned": len(statuses),
+                              "submitted": statuses.count("submitted")})
+            return seats
+
+    def results_for(self, identity: Identity, edition_id: int) -> dict:
+        """The results as ``identity`` may read them: the chair's at any time; everyone's once
+        published, the jurors named but their emails left out."""
+        if identity.can("chair"):
+            return self.results(edition_id)
+        with self.db.session() as session:
+            edition = self._edition(session, edition_id)
+            if edition.phase != "published":
+                require(identity, "chair")
+            return _without_emails(edition.results)
+
+    def results_csv_for(self, identity: Identity, edition_id: int) -> str:
+        """The results CSV (no juror in it): the chair's at any time, everyone's once
+        published."""
+        if not identity.can("chair"):
+            with self.db.session() as session:
+                if self._edition(session, edition_id).phase != "published":
+                    require(identity, "chair")
+        return self.results_csv(edition_id)
 
     # -- the chair's side -----------------------------------------------------------------
 
@@ -1010,6 +1069,31 @@ def _redacted(value: Any, names: list[str], mask: str) -> Any:
         return item
 
     return walk(value)
+
+
+def _without_emails(results: dict) -> dict:
+    """Results for the public: each juror by name, their email (the ``juror`` key of the
+    jurors and totals, and where a notice quotes it) replaced by that name."""
+    names = {j["juror"]: j["name"] for j in results.get("jurors", [])}
+    for entry in results.get("entries", []):
+        names.update((t["juror"], t["name"]) for t in entry.get("totals", []))
+
+    def hide(text: Any) -> Any:
+        if not isinstance(text, str):
+            return text
+        for email, name in names.items():
+            text = text.replace(email, name)
+        return text
+
+    public = json.loads(json.dumps(results))
+    for juror in public.get("jurors", []):
+        juror.pop("juror", None)
+    for entry in public.get("entries", []):
+        for total in entry.get("totals", []):
+            total.pop("juror", None)
+    public["notices"] = [{key: hide(value) for key, value in notice.items()}
+                         for notice in public.get("notices", [])]
+    return public
 
 
 def _found_conflicts(juror: Juror, entry: Entry, record: dict) -> list[Conflict]:

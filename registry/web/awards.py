@@ -1,22 +1,39 @@
 """Award pages: the juror's scoring form and the chair's assignment, progress and results.
 
-Plain forms that work without JavaScript. The juror's pages speak the juror's language
-(en/es/fr), rubric labels included. The acting juror is the ``juror_id`` in the URL until
-accounts arrive; an authentication layer will check it is the person logged in.
+Plain forms that work without JavaScript, each with its CSRF token. The juror's pages speak
+the juror's language (en/es/fr), rubric labels included.
+
+Who sees what: a juror's pages (``/editions/<e>/jurors/<j>/...``) are for the account with
+that juror's email and role ``juror`` only; ``/awards/mine`` lists a signed-in juror's seats.
+The edition page, assignment, phases, and the results and CSV before publication are the
+chair's; published results are public. Anonymous readers are sent to sign in, other accounts
+get 403.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, gettext, ngettext
 from werkzeug.datastructures import MultiDict
 
 from registry.app import get_registry
 from registry.errors import NotFound, RegistryError
+from registry.permissions import LoginRequired, PermissionDenied
 from registry.services.awards import AwardService, NotAssigned
+from registry.web.auth import allowed, current_identity, denied
 
 awards_web = Blueprint("awards_web", __name__, url_prefix="/awards",
                        template_folder="templates")
+
 
 def _service() -> AwardService:
     return get_registry().awards
@@ -30,8 +47,31 @@ def index():
 # -- the juror ------------------------------------------------------------------------------
 
 
+@awards_web.get("/mine")
+@allowed("score")
+def mine():
+    """The signed-in juror's seats on juries (by the account's email): no ids to know."""
+    return render_template("awards/mine.html",
+                           seats=_service().juror_seats(current_identity().email or ""))
+
+
+def _check_juror(edition_id: int, juror_id: int):
+    """None when the signed-in account is this juror's, else the response: sign in, 403 or
+    404."""
+    try:
+        _service().check_juror(current_identity(), edition_id, juror_id)
+    except NotFound:
+        abort(404)
+    except (LoginRequired, PermissionDenied) as exc:
+        return denied(exc)
+    return None
+
+
 @awards_web.get("/editions/<int:edition_id>/jurors/<int:juror_id>")
 def juror_home(edition_id: int, juror_id: int):
+    refused = _check_juror(edition_id, juror_id)
+    if refused is not None:
+        return refused
     try:
         view = _service().juror_entries(edition_id, juror_id)
     except NotFound:
@@ -42,6 +82,10 @@ def juror_home(edition_id: int, juror_id: int):
 @awards_web.route("/editions/<int:edition_id>/jurors/<int:juror_id>/entries/<label>",
                   methods=["GET", "POST"])
 def score_form(edition_id: int, juror_id: int, label: str):
+    identity = current_identity()
+    refused = _check_juror(edition_id, juror_id)
+    if refused is not None:
+        return refused
     service = _service()
     try:
         view = service.juror_entry(edition_id, juror_id, label)
@@ -55,7 +99,7 @@ def score_form(edition_id: int, juror_id: int, label: str):
     submit = request.form.get("action") == "submit"
     try:
         service.save_scores(edition_id, juror_id, label, values, comments=comments,
-                            submit=submit)
+                            submit=submit, actor=identity.email)
     except RegistryError as exc:
         return _juror_page("awards/score_form.html", view=view, form=request.form,
                            error=exc), 422
@@ -90,6 +134,7 @@ def _read_form(form: MultiDict, criteria: list[dict]) -> tuple[dict, dict]:
 
 
 @awards_web.get("/editions/<int:edition_id>")
+@allowed("chair")
 def edition_page(edition_id: int):
     service = _service()
     try:
@@ -108,6 +153,7 @@ def edition_page(edition_id: int):
 
 
 @awards_web.post("/editions/<int:edition_id>/assign")
+@allowed("chair")
 def assign(edition_id: int):
     service = _service()
     try:
@@ -126,6 +172,7 @@ def assign(edition_id: int):
 
 
 @awards_web.post("/editions/<int:edition_id>/phase")
+@allowed("chair")
 def phase(edition_id: int):
     service = _service()
     steps = {"start": service.start_scoring, "close": service.close_scoring,
@@ -142,8 +189,24 @@ def phase(edition_id: int):
 
 @awards_web.get("/editions/<int:edition_id>/results")
 def results_page(edition_id: int):
+    """Public once published; before then the chair's (provisional results)."""
     try:
-        results = _service().results(edition_id)
+        results = _service().results_for(current_identity(), edition_id)
     except NotFound:
         abort(404)
+    except (LoginRequired, PermissionDenied) as exc:
+        return denied(exc)
     return render_template("awards/results.html", results=results)
+
+
+@awards_web.get("/editions/<int:edition_id>/results.csv")
+def results_csv(edition_id: int):
+    """The results table as CSV, with the same rule as the results page."""
+    try:
+        table = _service().results_csv_for(current_identity(), edition_id)
+    except NotFound:
+        abort(404)
+    except (LoginRequired, PermissionDenied) as exc:
+        return denied(exc)
+    return Response(table, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="edition-{edition_id}-results.csv"'})

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from registry.permissions import SYSTEM, Identity
 from registry.services import Registry
 from registry.services.awards import AwardService
+from tests.conftest import PASSWORD
 
 from .edition_story import AWARD, DECLARED, JURORS, NETWORK, RUBRIC, entries_of, import_practices
 
@@ -49,3 +51,19 @@ def story(registry: Registry) -> StoryEdition:
     juror, label, note = DECLARED
     awards.declare_conflict(edition["id"], jurors[juror], label, note)
     return StoryEdition(registry, edition["id"], award["id"], practices, jurors)
+
+
+def juror_accounts(app) -> dict[str, Identity]:
+    """An account with role juror for each of the story's jurors, by the juror's email (the
+    password is the tests' ``PASSWORD``); by the story's key."""
+    accounts = app.extensions["registry"].accounts
+    return {key: accounts.create(SYSTEM, email=invitation["email"], name=invitation["name"],
+                                 password=PASSWORD, role="juror",
+                                 language=invitation["language"])
+            for key, invitation in JURORS.items()}
+
+
+@pytest.fixture
+def jury_accounts(app) -> dict[str, Identity]:
+    """The story's jurors' accounts (see ``juror_accounts``)."""
+    return juror_accounts(app)

@@ -1,9 +1,14 @@
-"""The story's edition over the JSON API, on SQLite and PostgreSQL; errors in the envelope."""
+"""The story's edition over the JSON API, on SQLite and PostgreSQL; errors in the envelope.
+
+The chair calls with a chair's token, Chloé with her own juror account's token."""
 
 from __future__ import annotations
 
 import csv
 import io
+
+from registry.permissions import SYSTEM
+from tests.conftest import PASSWORD, api_token
 
 from .edition_story import (
     AWARD,
@@ -22,11 +27,13 @@ from .edition_story import (
 from .test_scoring import NORMALISED_ORDER, NORMALISED_SUM, RAW_SUM
 
 
-def test_an_edition_over_the_api(app, client):
+def test_an_edition_over_the_api(app, client, accounts, jury_accounts):
     practices = import_practices(app.extensions["registry"])
+    as_chair = api_token(app, accounts["chair"])
+    as_chloe = api_token(app, jury_accounts["chloe"])
 
-    def call(method: str, url: str, status: int, **kwargs):
-        response = client.open(f"/api/awards{url}", method=method, **kwargs)
+    def call(method: str, url: str, status: int, headers: dict = as_chair, **kwargs):
+        response = client.open(f"/api/awards{url}", method=method, headers=headers, **kwargs)
         assert response.status_code == status, response.get_json()
         return response.get_json()
 
@@ -73,43 +80,42 @@ def test_an_edition_over_the_api(app, client):
 
     # Chloé reads her entries in French, blind
     chloe = f"{base}/jurors/{jurors['chloe']}/entries"
-    mine = call("GET", chloe, 200)
+    mine = call("GET", chloe, 200, as_chloe)
     assert [e["label"] for e in mine["entries"]] == entries_of("chloe")
     assert mine["rubric"]["criteria"][0]["label"] == "Impact et résultats"
     assert all("jurisdiction" not in e["practice"] for e in mine["entries"])
-    not_hers = call("GET", f"{chloe}/E05", 403)
+    not_hers = call("GET", f"{chloe}/E05", 403, as_chloe)
     assert not_hers["error"]["code"] == "not_assigned"
 
     # she saves a draft, then submits; a bad value is named in the envelope
     points = marks("chloe", "E01")
-    wrong = call("PUT", f"{chloe}/E01/scores", 422, json={"scores": {"impact": 12}})
+    wrong = call("PUT", f"{chloe}/E01/scores", 422, as_chloe, json={"scores": {"impact": 12}})
     assert wrong["error"]["code"] == "scores_invalid"
     assert wrong["error"]["fields"] == {"impact": ["12 is outside the scale 0..10."]}
-    draft = call("PUT", f"{chloe}/E01/scores", 200, json={
+    draft = call("PUT", f"{chloe}/E01/scores", 200, as_chloe, json={
         "scores": {"impact": points["impact"]},
         "comments": {"impact": "Peu de chiffres sur les résultats."}})
     assert draft["entry"]["status"] == "draft" and draft["panel_visible"] is False
-    call("PUT", f"{chloe}/E01/scores", 200,
+    call("PUT", f"{chloe}/E01/scores", 200, as_chloe,
          json={"scores": {c: str(points[c]) for c in CRITERIA[1:]}, "submit": True})
     for label in entries_of("chloe")[1:]:
-        call("PUT", f"{chloe}/{label}/scores", 200,
+        call("PUT", f"{chloe}/{label}/scores", 200, as_chloe,
              json={"scores": marks("chloe", label), "submit": True})
 
     # the others' sheets come as CSV
     sheet = score_sheet(["ana", "ben", "dario", "eva"])
-    imported = call("POST", f"{base}/scores?by=jury%20secretary", 200, data=sheet,
-                    content_type="text/csv")
+    imported = call("POST", f"{base}/scores", 200, data=sheet, content_type="text/csv")
     assert imported == {"sheets": 29, "scores": 145, "changed": 145}
     assert call("GET", base, 200)["progress"]["submitted"] == 36
 
     assert call("POST", f"{base}/close", 200)["phase"] == "closed"
-    panel = call("GET", f"{chloe}/E01", 200)["panel"]
+    panel = call("GET", f"{chloe}/E01", 200, as_chloe)["panel"]
     assert [p["juror"] for p in panel] == ["Ana Ruiz", "Ben Carvalho"]
 
     results = call("GET", f"{base}/results", 200)
     assert [e["entry"] for e in results["entries"]] == NORMALISED_ORDER
     assert {e["entry"]: e["raw_aggregate"] for e in results["entries"]} == RAW_SUM
-    table = client.get(f"/api/awards{base}/results.csv")
+    table = client.get(f"/api/awards{base}/results.csv", headers=as_chair)
     assert table.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(table.get_data(as_text=True))))
     assert {r["entry"]: float(r["normalised_aggregate"]) for r in rows} == NORMALISED_SUM
@@ -119,21 +125,24 @@ def test_an_edition_over_the_api(app, client):
                     if c["juror"] == JURORS["chloe"]["email"]
                     and (c["entry"], c["criterion"]) == ("E01", "impact")]
     assert chloe_impact == [(None, str(points["impact"]), "Peu de chiffres sur les résultats.")]
+    assert {(c["changed_by"], c["via"]) for c in changes} == {
+        (jury_accounts["chloe"].email, "juror"), (accounts["chair"].email, "import")}
 
     published = call("POST", f"{base}/publish", 200)
     assert published["frozen"] and call("GET", f"{base}/results", 200) == published
-    frozen = call("PUT", f"{chloe}/E01/scores", 409, json={"scores": {"impact": 9}})
+    frozen = call("PUT", f"{chloe}/E01/scores", 409, as_chloe, json={"scores": {"impact": 9}})
     assert frozen["error"]["code"] == "wrong_phase"
     assert "its results are frozen" in frozen["error"]["message"]
     assert call("POST", f"{base}/publish", 409)["error"]["code"] == "wrong_phase"
 
 
-def test_unknown_editions_and_jurors_are_404_envelopes(client):
+def test_unknown_editions_and_jurors_are_404_envelopes(app, client, accounts):
     response = client.get("/api/awards/editions/999/results")
     assert response.status_code == 404
     assert response.get_json() == {"error": {"code": "not_found",
                                              "message": "no award edition 999", "fields": {}}}
-    assert client.post("/api/awards/999/editions", json={"number": "I", "rubric": RUBRIC}
+    assert client.post("/api/awards/999/editions", json={"number": "I", "rubric": RUBRIC},
+                       headers=api_token(app, accounts["chair"])
                        ).get_json()["error"]["message"] == "no award 999"
 
 
@@ -148,9 +157,12 @@ def test_the_openapi_document_lists_the_award_endpoints(client):
     } <= paths
 
 
-def test_text_no_database_can_store_is_refused_clearly_on_both(client):
+def test_text_no_database_can_store_is_refused_clearly_on_both(app, accounts):
     """PostgreSQL refuses NUL characters and enforces column lengths; SQLite does neither.
     Both answer the same clear 422 (or 404 for a label in the URL), never a server error."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = api_token(app, accounts["chair"])[
+        "Authorization"]
     nul = client.post("/api/awards", json={"name": "Prize\x00"})
     assert nul.status_code == 422
     assert nul.get_json()["error"]["fields"] == {
@@ -164,6 +176,8 @@ def test_text_no_database_can_store_is_refused_clearly_on_both(client):
     assert long.get_json()["error"]["fields"] == {"name": ["longer than 200 characters."]}
     juror = client.post(f"{base}/jurors", json={"name": "Ana", "email": "a@example.org"})
     url = f"{base}/jurors/{juror.get_json()['id']}/entries/E%00"
-    assert client.get(url).status_code == 404
+    ana = app.extensions["registry"].accounts.create(SYSTEM, email="a@example.org", name="Ana",
+                                                     password=PASSWORD, role="juror")
+    assert client.get(url, headers=api_token(app, ana)).status_code == 404
     entry = client.post(f"{base}/entries", json={"practice_id": "gp-\x00"})
     assert entry.status_code == 422 and "practice_id" in entry.get_json()["error"]["fields"]

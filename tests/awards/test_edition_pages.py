@@ -1,10 +1,13 @@
-"""The award pages: Chloé scores in French with a plain form; the chair assigns and reads
-the results, raw and normalised side by side, with the low-agreement warning."""
+"""The award pages: Chloé signs in and scores in French with a plain form; the chair signs in,
+assigns and reads the results, raw and normalised side by side, with the low-agreement
+warning. Every form is sent with its CSRF token, as the browser sends it."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
+from tests.conftest import csrf_token, login
 
 from .edition_story import CRITERIA, PANELS, marks
 
@@ -31,9 +34,10 @@ def fields_of(html: str) -> FormFields:
     return parser
 
 
-def test_a_juror_scores_in_her_language_with_a_plain_form(story, client):
+def test_a_juror_scores_in_her_language_with_a_plain_form(story, client, jury_accounts):
     story.assign_panels()
     story.awards.start_scoring(story.id)
+    assert login(client, jury_accounts["chloe"].email).status_code == 302
     home = f"/awards/editions/{story.id}/jurors/{story.jurors['chloe']}"
     listing = client.get(home).get_data(as_text=True)
     assert "Vos candidatures" in listing and "non commencée" in listing
@@ -59,23 +63,26 @@ def test_a_juror_scores_in_her_language_with_a_plain_form(story, client):
 
     # a draft, without JavaScript: post, redirect, see it saved
     points = marks("chloe", "E01")
+    token = csrf_token(client, form_url)
     saved = client.post(form_url, data={"score-impact": str(points["impact"]),
                                         "comment-impact": "Peu de chiffres.",
-                                        "score-innovation": "", "action": "draft"})
+                                        "score-innovation": "", "action": "draft",
+                                        "csrf_token": token})
     assert saved.status_code == 302 and saved.headers["Location"].endswith(form_url)
     page = client.get(form_url).get_data(as_text=True)
     assert "Brouillon enregistré." in page and "État: brouillon" in page
     assert f'value="{points["impact"]}"' in page and "Peu de chiffres." in page
 
     # a value off the scale comes back with the message and what she typed
-    wrong = client.post(form_url, data={"score-innovation": "12", "action": "draft"})
+    wrong = client.post(form_url, data={"score-innovation": "12", "action": "draft",
+                                        "csrf_token": token})
     assert wrong.status_code == 422
     body = wrong.get_data(as_text=True)
     assert 'role="alert"' in body and "innovation: 12 is outside the scale 0..10." in body
     assert 'value="12"' in body
 
     done = client.post(form_url, data={**{f"score-{c}": str(points[c]) for c in CRITERIA},
-                                       "action": "submit"})
+                                       "action": "submit", "csrf_token": token})
     assert done.status_code == 302
     page = client.get(form_url).get_data(as_text=True)
     assert "Notes envoyées." in page and "Mettre à jour les notes envoyées" in page
@@ -83,11 +90,15 @@ def test_a_juror_scores_in_her_language_with_a_plain_form(story, client):
 
     assert client.get(f"{home}/entries/E05").status_code == 403  # not hers
     assert client.get(f"/awards/editions/{story.id}/jurors/999").status_code == 404
+    changes = story.awards.score_changes(story.id)
+    assert {c["changed_by"] for c in changes} == {jury_accounts["chloe"].email}
 
 
-def test_the_chair_assigns_follows_progress_and_reads_the_results(story, client):
+def test_the_chair_assigns_follows_progress_and_reads_the_results(story, client, accounts):
+    assert login(client, accounts["chair"].email).status_code == 302
     page_url = f"/awards/editions/{story.id}"
     page = client.get(page_url).get_data(as_text=True)
+    token = csrf_token(client, page_url)
     assert "Phase: <strong>open</strong>" in page
     assert "✗ same country" in page and "✗ same country, same organisation" in page
     assert "✗ declared" in page
@@ -95,16 +106,19 @@ def test_the_chair_assigns_follows_progress_and_reads_the_results(story, client)
     assert all(f["id"] in form.labelled for f in form.fields)
 
     refused = client.post(f"{page_url}/assign", data={
-        "juror_id": story.jurors["dario"], "entry": ["E05", "E02"]}, follow_redirects=True)
+        "juror_id": story.jurors["dario"], "entry": ["E05", "E02"], "csrf_token": token},
+        follow_redirects=True)
     assert "Darío López cannot score E02: conflict of interest" in refused.get_data(as_text=True)
     made = client.post(f"{page_url}/assign", data={
-        "juror_id": story.jurors["dario"], "entry": ["E05", "E06"]}, follow_redirects=True)
+        "juror_id": story.jurors["dario"], "entry": ["E05", "E06"], "csrf_token": token},
+        follow_redirects=True)
     assert "Darío López assigned to E05, Darío López assigned to E06." in made.get_data(
         as_text=True)
     story.awards.unassign(story.id, story.jurors["dario"], "E06")
     story.awards.unassign(story.id, story.jurors["dario"], "E05")
     story.assign_panels()
-    started = client.post(f"{page_url}/phase", data={"action": "start"}, follow_redirects=True)
+    started = client.post(f"{page_url}/phase", data={"action": "start", "csrf_token": token},
+                          follow_redirects=True)
     assert "Phase: <strong>scoring</strong>" in started.get_data(as_text=True)
 
     for label, panel in PANELS.items():
@@ -114,7 +128,8 @@ def test_the_chair_assigns_follows_progress_and_reads_the_results(story, client)
     page = " ".join(client.get(page_url).get_data(as_text=True).split())
     assert "35 of 36 assignment(s) submitted, 1 in draft, 0 not started." in page
 
-    closed = client.post(f"{page_url}/phase", data={"action": "close"}, follow_redirects=True)
+    closed = client.post(f"{page_url}/phase", data={"action": "close", "csrf_token": token},
+                         follow_redirects=True)
     assert "Phase: <strong>closed</strong>" in closed.get_data(as_text=True)
     results = " ".join(client.get(f"{page_url}/results").get_data(as_text=True).split())
     assert "Low agreement between jurors." in results
@@ -127,10 +142,11 @@ def test_the_chair_assigns_follows_progress_and_reads_the_results(story, client)
         results)
     assert "Provisional" in results
 
-    client.post(f"{page_url}/phase", data={"action": "publish"})
+    client.post(f"{page_url}/phase", data={"action": "publish", "csrf_token": token})
     frozen = client.get(f"{page_url}/results").get_data(as_text=True)
     assert "these results are frozen" in frozen
-    again = client.post(f"{page_url}/phase", data={"action": "publish"}, follow_redirects=True)
+    again = client.post(f"{page_url}/phase", data={"action": "publish", "csrf_token": token},
+                        follow_redirects=True)
     assert "its results are frozen" in again.get_data(as_text=True)
     assert "ORU Fogar Regional Good Practices Award III (2018)" in client.get(
         "/awards/").get_data(as_text=True)

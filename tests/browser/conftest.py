@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from registry.app import create_app
@@ -44,8 +45,9 @@ _written: list[Path] = []
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app over a fresh instance with the five seeds, served from a thread; its base URL."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app over a fresh instance with the five seeds (tests add awards and accounts
+    through ``app.extensions["registry"]``)."""
     config = Config(instance_dir=tmp_path_factory.mktemp("browser") / "instance")
     registry = Registry.from_config(config)
     registry.init()
@@ -53,7 +55,29 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     registry.close()
     assert [r.status for r in results] == ["imported"] * len(SEEDS), results
     app = create_app(config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    try:
+        yield app
+    finally:
+        app.extensions["registry"].close()
+
+
+@pytest.fixture(scope="session")
+def site_accounts(live_app: Flask) -> dict[str, str]:
+    """One account per role of ``tests.conftest.ROLE_ACCOUNTS`` in the live registry (password
+    ``tests.conftest.PASSWORD``): role key -> email."""
+    from registry.permissions import SYSTEM
+    from tests.conftest import PASSWORD, ROLE_ACCOUNTS
+
+    accounts = live_app.extensions["registry"].accounts
+    return {key: accounts.create(SYSTEM, name=key.replace("_", " ").title(), password=PASSWORD,
+                                 **fields).email
+            for key, fields in ROLE_ACCOUNTS.items()}
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The app served from a thread on a free loopback port; its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -61,7 +85,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
-        app.extensions["registry"].close()
 
 
 @pytest.fixture(scope="session")

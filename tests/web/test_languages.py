@@ -14,7 +14,9 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from registry.permissions import SYSTEM
 from registry.web.i18n import LANGUAGES
+from tests.conftest import PASSWORD, csrf_token, login
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "registry" / "translations"
@@ -56,8 +58,10 @@ def flat(page: str) -> str:
 
 
 @pytest.fixture
-def pages(app, seed_paths) -> dict[str, str]:
-    """The URL of each page over the seeds, with an award edition whose jurors score."""
+def pages(app, client, accounts, seed_paths) -> dict[str, str]:
+    """The URL of each page over the seeds, with an award edition whose jurors score; the
+    client is signed in as the chair (the edition page and the provisional results are the
+    chair's)."""
     registry = app.extensions["registry"]
     registry.imports.import_paths(seed_paths.values())
     ids = {hit.id for hit in registry.search.query("", per_page=50).hits}
@@ -73,6 +77,7 @@ def pages(app, seed_paths) -> dict[str, str]:
                                                    ("chloe", "Chloé Martin", "CO", "fr"))]
     for juror in jurors:
         awards.assign(edition["id"], juror, labels[:2])
+    assert login(client, accounts["chair"].email).status_code == 302
     return {
         "list": "/",
         "practice": f"/practices/{jalisco}",
@@ -162,13 +167,19 @@ def test_plurals_follow_the_count(client, pages):
 def test_flash_messages_are_translated(client, pages):
     url = pages["edition"]
     client.get(url, headers={"Accept-Language": "es"})
-    response = client.post(f"{url}/assign", data={"auto": "1", "per_entry": "1"},
+    response = client.post(f"{url}/assign", data={"auto": "1", "per_entry": "1",
+                                                  "csrf_token": csrf_token(client, url)},
                            headers={"Accept-Language": "es"}, follow_redirects=True)
     text = response.get_data(as_text=True)
     assert re.search(r"\d+ asignaci(ón|ones) hechas? automáticamente\.", text)
 
 
-def test_the_juror_pages_speak_the_jurors_language(client, pages):
+def test_the_juror_pages_speak_the_jurors_language(app, pages):
+    app.extensions["registry"].accounts.create(
+        SYSTEM, email="chloe@jury.example.org", name="Chloé Martin", password=PASSWORD,
+        role="juror", language="fr")
+    client = app.test_client()
+    assert login(client, "chloe@jury.example.org").status_code == 302
     text = client.get(pages["juror_fr"], headers={"Accept-Language": "es"}).get_data(
         as_text=True)
     assert html_lang(text) == "fr"
