@@ -33,7 +33,7 @@ def create_app(config: Config | None = None, *, extra_plugins: tuple = ()) -> Fl
     app.register_blueprint(awards_web)
     app.register_blueprint(auth)
     app.register_blueprint(submissions)
-    init_cache(app)  # last: it looks up after the other before_request functions
+    init_cache(app)  # last: whole responses for anonymous readers (registry/cache.py)
     return app
 
 

@@ -32,9 +32,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 from flask import Flask, Response, after_this_request, current_app, g, request, request_finished
+from flask_babel import get_babel
+from werkzeug.http import http_date
 
 from registry.app import get_registry
-from registry.web.i18n import interface_language
 
 #: The views whose response depends only on the practices, the index and the language.
 CACHED_ENDPOINTS = frozenset({
@@ -45,6 +46,9 @@ CACHED_ENDPOINTS = frozenset({
     "search.Search",            # /api/search
 })
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+#: The request headers that make_conditional looks at (WSGI names).
+CONDITIONAL = frozenset({"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                         "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE", "HTTP_RANGE"})
 #: Request headers a response may vary on: the key has the language, and a request with a
 #: cookie or credentials is never cached.
 COVERED_VARY = frozenset({"accept-language", "cookie", "authorization", "accept-encoding"})
@@ -61,15 +65,24 @@ class CachedResponse:
 
     @classmethod
     def of(cls, response: Response) -> CachedResponse:
-        return cls(response.status_code, tuple(response.headers.items()), response.get_data())
+        """The response as the view gave it, less its ``Date`` (a hit gets its own)."""
+        headers = tuple((k, v) for k, v in response.headers.items() if k.lower() != "date")
+        return cls(response.status_code, headers, response.get_data())
 
     @property
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
 
     def response(self) -> Response:
-        return current_app.response_class(self.body, status=self.status,
-                                          headers=list(self.headers))
+        """A fresh response object (the ``after_request`` functions may change it)."""
+        response = current_app.response_class(self.body, status=self.status,
+                                              headers=list(self.headers))
+        if "ETag" in response.headers or "Last-Modified" in response.headers:
+            if CONDITIONAL.intersection(request.environ):
+                response.make_conditional(request)  # 304 as the view gives it, and a Date
+            else:  # what make_conditional does to an unconditional GET, in short
+                response.headers["Date"] = http_date()
+        return response
 
 
 class ResponseCache:
@@ -119,8 +132,11 @@ class ResponseCache:
 def init_cache(app: Flask) -> None:
     """Put the page cache in front of ``CACHED_ENDPOINTS`` (unless the config switches it off).
 
-    Call it last in the factory, so that the cache looks up after the other
-    ``before_request`` functions (language, rate limits) have run.
+    Call it last in the factory. The lookup runs before every other ``before_request``
+    function, like a cache in front of the application: a hit is not counted by the rate
+    limiter (no cached endpoint has a limit) and does not run the language switcher's
+    ``remember_language`` (a ``?lang=`` without a cookie sets one, so it is never stored).
+    The ``after_request`` functions and the session run on a hit as on a miss.
     """
     registry = app.extensions["registry"]
     max_bytes = registry.config.page_cache_mb * 1024 * 1024
@@ -128,7 +144,7 @@ def init_cache(app: Flask) -> None:
         return
     app.extensions[EXTENSION] = ResponseCache(max_bytes)
     registry.practices.stamp.ensure()
-    app.before_request(_serve_from_cache)
+    app.before_request_funcs.setdefault(None, []).insert(0, _serve_from_cache)
     request_finished.connect(_store, app)
 
 
@@ -148,18 +164,25 @@ def _serve_from_cache() -> Response | None:
     stamp = get_registry().change_stamp()
     if stamp is None:
         return None
-    key = (interface_language(), request.root_url, request.path, request.query_string)
+    key = (_language(), request.scheme, request.host, request.script_root, request.path,
+           request.query_string)
     entry = current_app.extensions[EXTENSION].get(stamp, key)
     if entry is not None:
         response = entry.response()
         response.headers["X-Cache"] = "HIT"
-        if "ETag" in response.headers or "Last-Modified" in response.headers:
-            response.make_conditional(request)
         return response
     if request.method == "GET":
         g.page_cache_key = (stamp, key)
         after_this_request(_capture)
     return None
+
+
+def _language() -> str:
+    """The interface language, from the app's locale selector itself (what flask-babel's
+    ``get_locale`` calls, without making a ``Locale`` of it): ``?lang``, else Accept-Language,
+    as this request has no session."""
+    babel = get_babel(current_app)
+    return (babel.locale_selector and babel.locale_selector()) or babel.default_locale
 
 
 def _capture(response: Response) -> Response:

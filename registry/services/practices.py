@@ -26,7 +26,7 @@ from registry.errors import InUse, NotFound, RecordInvalid, StaleVersion
 from registry.models import Entry, Practice, Revision, SourceDocument, utcnow
 from registry.permissions import Identity
 from registry.plugins import call_each, report_failure
-from registry.schema import GoodPractice, Tag, flatten_errors
+from registry.schema import GoodPractice, flatten_errors, load_tags
 from registry.search import SearchIndex
 from registry.services.stamp import ChangeStamp
 
@@ -41,8 +41,13 @@ _CURRENT_REVISION = (
     .where(PRACTICES.c.id == bindparam("practice_id"))
     .with_for_update(of=PRACTICES.c.version)
 )
+#: ``get``'s statements, built once: it runs for every page and API read of a record.
+_RECORD = (select(REVISIONS.c.record, REVISIONS.c.number)
+           .join(PRACTICES, PRACTICES.c.id == REVISIONS.c.practice_id)
+           .where(PRACTICES.c.id == bindparam("practice_id")))
+_CURRENT_RECORD = _RECORD.where(REVISIONS.c.number == PRACTICES.c.version)
+_RECORD_AT = _RECORD.where(REVISIONS.c.number == bindparam("number"))
 _CONTRACT = GoodPractice()
-_TAGS = Tag(many=True)
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ class PracticeService:
         for plugin, tags in call_each(self.pm, "registry_enrich_record", record=record):
             try:
                 # load alone gives complete plain dicts for tags: no dump needed
-                derived.extend(_TAGS.load(
+                derived.extend(load_tags(
                     [{"method": plugin, **tag, "derived": True} for tag in tags]))
             except (ValidationError, TypeError, AttributeError) as exc:
                 report_failure(plugin, "registry_enrich_record", f"returned invalid tags: {exc}")
@@ -288,12 +293,10 @@ class PracticeService:
 
     def get(self, practice_id: str, revision: int | None = None) -> dict:
         """The current record of a practice, or one of its earlier revisions."""
-        number = REVISIONS.c.number == (revision if revision else PRACTICES.c.version)
-        with self.db.session() as session:
-            row = session.execute(
-                select(REVISIONS.c.record, REVISIONS.c.number)
-                .join(PRACTICES, PRACTICES.c.id == REVISIONS.c.practice_id)
-                .where(PRACTICES.c.id == practice_id, number)).first()
+        statement, params = ((_RECORD_AT, {"practice_id": practice_id, "number": revision})
+                             if revision else (_CURRENT_RECORD, {"practice_id": practice_id}))
+        with self.db.engine.connect() as connection:  # one read: no ORM session needed
+            row = connection.execute(statement, params).first()
         if row is None:
             if revision and self._revision_count(practice_id):
                 raise NotFound(f"practice {practice_id} has no revision {revision}")
