@@ -79,6 +79,7 @@ def register_api(app: Flask) -> list[Blueprint]:
         OPENAPI_JSON_PATH="openapi.json",
     )
     api = RegistryApi(app)
+    app.extensions["registry_api"] = api  # the page /api/docs renders its spec
     blueprints = [practices, search, compare, awards, sdg, submissions]
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

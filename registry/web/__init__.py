@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext
 
 from registry.app import get_registry
@@ -149,6 +149,40 @@ def translated_languages(record: dict) -> list[str]:
     texts = [record.get("title"), record.get("summary"), record.get("description")]
     found = {language for text in texts if text for language, value in text.items() if value}
     return sorted(found - {record["language"]})
+
+
+@web.get("/api/docs")
+def api_docs():
+    """The API's OpenAPI document as a page: every operation, its parameters, body, answers
+    and whether it needs a token. Server-rendered, so it reads offline and without JavaScript."""
+    spec = current_app.extensions["registry_api"].spec.to_dict()
+    operations = []
+    for path, item in spec["paths"].items():
+        shared = item.get("parameters", [])
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            body = (operation.get("requestBody") or {}).get("content", {})
+            operations.append({
+                "method": method.upper(), "path": path, "tag": (operation.get("tags") or [""])[0],
+                "summary": operation.get("summary", ""),
+                "description": operation.get("description", ""),
+                "parameters": [*shared, *operation.get("parameters", [])],
+                "body": {kind: _schema_name(content.get("schema", {}))
+                         for kind, content in body.items()},
+                "responses": {code: _schema_name(((answer.get("content") or {}).get(
+                    "application/json") or {}).get("schema", {})) or answer.get(
+                    "description") or answer.get("$ref", "").rsplit("/", 1)[-1]
+                    for code, answer in operation.get("responses", {}).items()},
+                "token": bool(operation.get("security"))})
+    return render_template("api_docs.html", spec=spec, operations=operations,
+                           schemas=sorted(spec["components"]["schemas"]))
+
+
+def _schema_name(schema: dict) -> str:
+    ref = schema.get("$ref") or (schema.get("items") or {}).get("$ref", "")
+    name = ref.rsplit("/", 1)[-1]
+    return f"list of {name}" if name and schema.get("type") == "array" else name
 
 
 @web.get("/plugins")

@@ -39,6 +39,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("web.kpi_chart", "GET"): EVERYONE,
     ("web.peer_chart", "GET"): EVERYONE,
     ("web.plugins_page", "GET"): EVERYONE,
+    ("web.api_docs", "GET"): EVERYONE,
     ("web.static", "GET"): EVERYONE,
     ("api-docs.openapi_json", "GET"): EVERYONE,
     ("practices.Practices", "GET"): EVERYONE,

@@ -1,4 +1,4 @@
-"""The home page: counts, the latest practices, and the plugin page."""
+"""The home page: counts, the latest practices; the plugin page and the API docs page."""
 
 from __future__ import annotations
 
@@ -26,3 +26,13 @@ def test_plugin_page_lists_the_loaded_plugins(client):
     for name in ("venice_form", "sdg", "metrics", "oru_award"):
         assert f'<th scope="row">{name}</th>' in page
     assert "registry_importers" in page
+
+
+def test_api_docs_page_lists_every_operation_of_the_openapi_document(client):
+    spec = client.get("/api/openapi.json").get_json()
+    page = client.get("/api/docs").get_data(as_text=True)
+    for path, item in spec["paths"].items():
+        for method in set(item) - {"parameters"}:
+            assert f"<code>{method.upper()} {path}</code>" in page
+    assert '<code>PUT /api/practices/{practice_id}</code> <small class="meta">(token)' in page
+    assert "<code>If-Match</code>" in page
