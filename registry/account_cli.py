@@ -12,22 +12,12 @@ import secrets
 import click
 
 from registry.app import get_registry
-from registry.errors import RegistryError
+from registry.cli_group import ServiceGroup
 from registry.permissions import ROLES, SYSTEM, Identity
 from registry.services.accounts import AccountExists
 
 
-class _AccountGroup(click.Group):
-    """Service errors become one clear line and exit status 1."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except RegistryError as exc:
-            raise click.ClickException(exc.message) from exc
-
-
-@click.group(cls=_AccountGroup)
+@click.group(cls=ServiceGroup)
 def account() -> None:
     """Accounts (submitter, moderator, juror, chair, admin) and their API tokens."""
     get_registry().init()

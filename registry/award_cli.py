@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from registry.app import get_registry
-from registry.errors import RegistryError
+from registry.cli_group import ServiceGroup
 from registry.services.awards import LANGUAGES, AwardService
 
 
@@ -24,17 +24,7 @@ def _service() -> AwardService:
     return get_registry().awards
 
 
-class _AwardGroup(click.Group):
-    """A command group whose service errors become one clear line and exit status 1."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except RegistryError as exc:
-            raise click.ClickException(exc.message) from exc
-
-
-@click.group(cls=_AwardGroup)
+@click.group(cls=ServiceGroup)
 def award() -> None:
     """Awards: rubrics, editions, entries, jurors, conflicts, assignment, scores, results."""
     get_registry().init()

@@ -146,3 +146,16 @@ def pytest_terminal_summary(terminalreporter) -> None:
     for path in _written:
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         terminalreporter.write_line(f"{shown} ({path.stat().st_size} bytes)")
+
+
+def sign_in(page, email: str) -> None:
+    """Sign in through the login form as a person would (password ``tests.conftest.PASSWORD``)."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import PASSWORD
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()

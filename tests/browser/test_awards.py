@@ -9,7 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, ROLE_ACCOUNTS
+from tests.browser.conftest import sign_in
+from tests.conftest import ROLE_ACCOUNTS
 
 RUBRIC = "oru-regional-good-practices"
 CRITERIA = ("impact", "innovation", "sustainability", "transferability", "participation")
@@ -46,14 +47,6 @@ def edition(live_app, award) -> dict:
                                {c: (n * 2 + k + i) % 11 for i, c in enumerate(CRITERIA)},
                                submit=True)
     return {**awards.edition(made["id"]), "labels": labels, "jurors": jurors}
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_a_juror_signs_in_and_scores_an_entry(new_page, screenshot, live_app, edition):

@@ -7,17 +7,10 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import DATA, PASSWORD
+from tests.browser.conftest import sign_in
+from tests.conftest import DATA
 
 DOCUMENT = DATA / "sdg_action" / "es_rosario.txt"
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_a_network_submits_a_document_and_its_moderator_publishes_it(

@@ -164,3 +164,41 @@ def test_anonymous_identity_can_do_nothing_but_read():
     from registry.permissions import GRANTS
 
     assert not any(ANONYMOUS.can(action) for action in GRANTS)
+
+
+def test_account_commands(cli_env, runner):
+    from registry.cli import main
+
+    made = runner.invoke(main, ["account", "create", "Admin@Example.org", "--role", "admin",
+                                "--password", "generate"])
+    assert made.exit_code == 0, made.output
+    password = made.output.split("password (shown once): ")[1].strip()
+    again = runner.invoke(main, ["account", "create", "admin@example.org", "--role", "admin",
+                                 "--password", "generate", "--if-missing"])
+    assert again.exit_code == 0 and "exists already" in again.output
+    taken = runner.invoke(main, ["account", "create", "admin@example.org", "--role", "admin",
+                                 "--password", "generate"])
+    assert taken.exit_code == 1 and "an account for admin@example.org exists" in taken.output
+    no_network = runner.invoke(main, ["account", "create", "s@example.org", "--role",
+                                      "submitter", "--password", "generate"])
+    assert no_network.exit_code == 1 and "belongs to a network" in no_network.output
+
+    token = runner.invoke(main, ["account", "token", "admin@example.org", "--name", "ci"])
+    secret = token.output.rsplit(": ", 1)[1].strip()
+    listed = runner.invoke(main, ["account", "tokens", "admin@example.org"])
+    assert "ci" in listed.output and "active" in listed.output and secret not in listed.output
+    token_id = listed.output.split()[0]
+    assert runner.invoke(main, ["account", "revoke", token_id]).exit_code == 0
+    assert "revoked" in runner.invoke(main, ["account", "tokens", "admin@example.org"]).output
+    assert runner.invoke(main, ["account", "token", "nobody@example.org", "--name", "x"]
+                         ).exit_code == 1
+
+    from registry.app import create_app
+
+    app = create_app()
+    with app.app_context():
+        registry = app.extensions["registry"]
+        assert registry.accounts.authenticate("admin@example.org", password).role == "admin"
+        with pytest.raises(InvalidToken):
+            registry.accounts.identity_for_token(secret)
+        registry.close()
