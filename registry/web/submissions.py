@@ -73,8 +73,7 @@ FIELD_OF_PATH = {
     "status": "status", "start_date": "start_date", "end_date": "end_date",
     "jurisdiction.name": "jurisdiction_name", "jurisdiction.country": "country",
     "jurisdiction.level": "level", "lead_entity.name": "lead_entity_name",
-    "lead_entity.website": "lead_entity_website", "target_groups": "target_groups_text",
-    "target_groups_text": "target_groups_text",
+    "lead_entity.website": "lead_entity_website", "target_groups_text": "target_groups_text",
 }
 
 
@@ -225,7 +224,7 @@ def detail(submission_id: int):
     return render_template(
         "submissions/detail.html", item=item, form=form, problems=problems,
         editable=item["state"] in EDITABLE,
-        missing={FIELD_OF_PATH.get(p, p) for p in item["missing"]},
+        missing={FIELD_OF_PATH[p] for p in item["missing"] if p in FIELD_OF_PATH},
         action=ActionForm(), return_form=ReturnForm(),
         moderator=identity.moderates(item["network"])), status
 
