@@ -34,6 +34,8 @@ SaveStatus = Literal["created", "revised", "unchanged"]
 
 PRACTICES = Practice.__table__
 REVISIONS = Revision.__table__
+DOCUMENTS = SourceDocument.__table__
+_DOCUMENT_ID = select(DOCUMENTS.c.id).where(DOCUMENTS.c.sha256 == bindparam("sha256"))
 _CURRENT_REVISION = (
     select(PRACTICES.c.version, REVISIONS.c.content_hash, REVISIONS.c.record)
     .join(REVISIONS, (REVISIONS.c.practice_id == PRACTICES.c.id)
@@ -220,18 +222,14 @@ class PracticeService:
         self.stamp.bump()
 
     def _store_document(self, session: Session, document: IncomingDocument) -> int:
-        existing = session.scalar(
-            select(SourceDocument.id).where(SourceDocument.sha256 == document.sha256)
-        )
+        """The stored document's id, kept once per content hash (plain SQL: once per import)."""
+        existing = session.execute(_DOCUMENT_ID, {"sha256": document.sha256}).scalar()
         if existing is not None:
             return existing
-        row = SourceDocument(
-            sha256=document.sha256, filename=document.filename, format=document.format,
-            size=len(document.content), content=document.content,
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+        return session.execute(insert(DOCUMENTS).returning(DOCUMENTS.c.id), {
+            "sha256": document.sha256, "filename": document.filename,
+            "format": document.format, "size": len(document.content),
+            "content": document.content, "received_at": utcnow()}).scalar_one()
 
     def _store(
         self, session: Session, record: dict, document_id: int | None, reason: str,
