@@ -99,12 +99,7 @@ def practice_list():
     filters = {name: args.getlist(name) for name in index.facet_names if args.getlist(name)}
     results = index.query(query, filters=filters, page=page, per_page=PER_PAGE, sort=sort,
                           facets=index.facet_names)
-    records = {}
-    for hit in results.hits:
-        try:
-            records[hit.id] = registry.practices.get(hit.id)
-        except NotFound:  # deleted since it was indexed
-            continue
+    records = registry.practices.get_many([hit.id for hit in results.hits])
 
     def link(**changes) -> str:
         params = {**{k: args.getlist(k) for k in args}, **changes}

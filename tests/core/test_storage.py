@@ -92,6 +92,17 @@ def test_an_edit_needs_the_current_version(registry, seed_paths):
     assert registry.practices.get(practice_id, revision=1)["status"] == "ongoing"
 
 
+def test_many_current_records_in_one_read(registry, seed_paths):
+    ids = [i for r in registry.imports.import_paths(seed_paths.values()) for i in r.practice_ids]
+    edited = registry.practices.get(ids[0])
+    registry.practices.update(ids[0], {**edited, "status": "completed"}, expected_version=1)
+    found = registry.practices.get_many([*ids, "gp-deleted"])
+    assert set(found) == set(ids)  # an unknown id is left out
+    assert found == {i: registry.practices.get(i) for i in ids}
+    assert (found[ids[0]]["revision"], found[ids[0]]["status"]) == (2, "completed")
+    assert registry.practices.get_many([]) == {}
+
+
 def test_an_invalid_edit_writes_nothing(registry, seed_paths):
     practice_id = registry.imports.import_document(seed_paths["sdg_action"]).practice_ids[0]
     record = registry.practices.get(practice_id)
