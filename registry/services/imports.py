@@ -27,7 +27,7 @@ from registry.errors import DocumentRejected, RegistryError
 from registry.importers import Importer, Source
 from registry.plugins import build_plugin_manager
 from registry.search import collect_concepts, collect_search_fields, open_index
-from registry.services.practices import IncomingDocument, PracticeService
+from registry.services.practices import IncomingDocument, PracticeService, SaveOutcome
 
 log = logging.getLogger(__name__)
 
@@ -158,33 +158,36 @@ class ImportService:
         importer, records = self.parse(text, path.name, sha256, format_name)
         return PreparedDocument(path, importer.name, sha256, content, records)
 
-    def store_document(self, prepared: PreparedDocument | DocumentRejected, *,
-                       dry_run: bool = False, index: bool = True) -> DocumentResult:
-        """Store a prepared document (one transaction), or report its rejection."""
-        if isinstance(prepared, DocumentRejected):
-            return DocumentResult(str(prepared.path), "rejected", reason=prepared.message,
-                                  field=prepared.field)
-        path, records = prepared.path, prepared.records
-        if dry_run:
-            stamp = dt.datetime.now(dt.UTC).isoformat()
-            for record in records:
-                record["provenance"]["imported_at"] = stamp
-            return DocumentResult(str(path), "parsed", prepared.format, records=records)
-        with self.stage_times("store"):
-            outcomes = self.practices.store(records, index=index, document=IncomingDocument(
-                path.name, prepared.format, prepared.sha256, prepared.content))
-        statuses = {o.status for o in outcomes}
-        status: DocumentStatus = ("imported" if "created" in statuses
-                                  else "new revision" if "revised" in statuses else "unchanged")
-        return DocumentResult(str(path), status, prepared.format,
-                              [o.practice_id for o in outcomes],
-                              records=[o.record for o in outcomes])
+    def store_documents(self, batch: list[PreparedDocument | DocumentRejected], *,
+                        dry_run: bool = False, index: bool = True) -> list[DocumentResult]:
+        """Store prepared documents, all of them in one transaction, and report rejections."""
+        ready = [p for p in batch if not isinstance(p, DocumentRejected)]
+        stored: Iterator[list[SaveOutcome]] = iter(())
+        if ready and not dry_run:
+            with self.stage_times("store"):
+                stored = iter(self.practices.store_batch([
+                    (p.records, IncomingDocument(p.path.name, p.format, p.sha256, p.content))
+                    for p in ready], index=index))
+        stamp = dt.datetime.now(dt.UTC).isoformat()
+        results = []
+        for prepared in batch:
+            if isinstance(prepared, DocumentRejected):
+                results.append(DocumentResult(str(prepared.path), "rejected",
+                                              reason=prepared.message, field=prepared.field))
+            elif dry_run:
+                for record in prepared.records:
+                    record["provenance"]["imported_at"] = stamp
+                results.append(DocumentResult(str(prepared.path), "parsed", prepared.format,
+                                              records=prepared.records))
+            else:
+                results.append(_stored_result(prepared, next(stored)))
+        return results
 
     def import_document(self, path: Path, *, format_name: str | None = None,
                         dry_run: bool = False, index: bool = True) -> DocumentResult:
         """Import one document; a rejection is a result, not an exception."""
-        return self.store_document(self._prepare_or_reject(path, format_name),
-                                   dry_run=dry_run, index=index)
+        return self.store_documents([self._prepare_or_reject(path, format_name)],
+                                    dry_run=dry_run, index=index)[0]
 
     def import_paths(
         self, paths: Iterable[Path], *, format_name: str | None = None, dry_run: bool = False,
@@ -193,36 +196,42 @@ class ImportService:
         """Import documents and folders of documents; index the stored records once at the end.
 
         With ``workers`` > 1 and enough documents, documents are prepared in that many worker
-        processes (each loads the installed plugins) while this process stores them in order.
+        processes (each loads the installed plugins) while this process stores them in order,
+        ``BATCH`` documents per transaction.
         """
         paths = list(expand_paths(paths))
         # the index is written meanwhile in a process of its own when the backend can do it
         indexer = (_BackgroundIndexer(self.config)
                    if not dry_run and self._parallel(paths)
                    and getattr(self.practices.search, "incremental_bulk", False) else None)
-        results = []
-        pending: list[dict] = []
+        results: list[DocumentResult] = []
+        batch: list[PreparedDocument | DocumentRejected] = []
+
+        def store_batch() -> None:
+            stored = self.store_documents(batch, dry_run=dry_run, index=False)
+            batch.clear()
+            results.extend(stored)
+            if indexer:
+                indexer.add([r for res in stored if res.status in ("imported", "new revision")
+                             for r in res.records])
+            if on_result:
+                for result in stored:
+                    on_result(result)
+
         try:
             for prepared in self._prepared(paths, format_name):
-                result = self.store_document(prepared, dry_run=dry_run, index=False)
-                results.append(result)
-                if indexer and result.status in ("imported", "new revision"):
-                    pending.extend(result.records)
-                    if len(pending) >= INDEX_BATCH:
-                        indexer.add(pending)
-                        pending = []
-                if on_result:
-                    on_result(result)
+                batch.append(prepared)
+                if len(batch) >= BATCH:
+                    store_batch()
+            store_batch()
         except BaseException:
             if indexer:
                 indexer.abandon()
             raise
         changed = [r for res in results if res.status in ("imported", "new revision")
                    for r in res.records]
-        if indexer:
-            indexer.add(pending)
-            if indexer.finish(self.stage_times):
-                changed = []
+        if indexer and indexer.finish(self.stage_times):
+            changed = []
         if changed:
             with self.stage_times("index"):
                 self.practices.search.index(changed)
@@ -258,8 +267,9 @@ class ImportService:
 
 #: Fewer documents than this are prepared in-process: starting workers would cost more.
 PARALLEL_FROM = 64
-#: Stored records are handed to the background indexer this many at a time.
-INDEX_BATCH = 64
+#: A bulk import stores this many documents per transaction and hands their records to the
+#: background indexer together.
+BATCH = 64
 
 
 class _BackgroundIndexer:
@@ -347,6 +357,14 @@ def _prepare_in_worker(path: Path, format_name: str | None
     _worker.stage_times.clear()
     prepared = _worker._prepare_or_reject(path, format_name)
     return prepared, dict(_worker.stage_times)
+
+
+def _stored_result(prepared: PreparedDocument, outcomes: list[SaveOutcome]) -> DocumentResult:
+    statuses = {o.status for o in outcomes}
+    status: DocumentStatus = ("imported" if "created" in statuses
+                              else "new revision" if "revised" in statuses else "unchanged")
+    return DocumentResult(str(prepared.path), status, prepared.format,
+                          [o.practice_id for o in outcomes], records=[o.record for o in outcomes])
 
 
 def decode_document(content: bytes, name: str) -> str:

@@ -19,6 +19,7 @@ import jsonpointer
 import pluggy
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.db import Database
@@ -35,14 +36,19 @@ SaveStatus = Literal["created", "revised", "unchanged"]
 PRACTICES = Practice.__table__
 REVISIONS = Revision.__table__
 DOCUMENTS = SourceDocument.__table__
-_DOCUMENT_ID = select(DOCUMENTS.c.id).where(DOCUMENTS.c.sha256 == bindparam("sha256"))
-_CURRENT_REVISION = (
-    select(PRACTICES.c.version, REVISIONS.c.content_hash, REVISIONS.c.record)
+_DOCUMENT_IDS = (select(DOCUMENTS.c.sha256, DOCUMENTS.c.id)
+                 .where(DOCUMENTS.c.sha256.in_(bindparam("hashes", expanding=True))))
+_CURRENT_REVISIONS = (
+    select(PRACTICES.c.id, PRACTICES.c.version, REVISIONS.c.content_hash, REVISIONS.c.record)
     .join(REVISIONS, (REVISIONS.c.practice_id == PRACTICES.c.id)
           & (REVISIONS.c.number == PRACTICES.c.version))
-    .where(PRACTICES.c.id == bindparam("practice_id"))
+    .where(PRACTICES.c.id.in_(bindparam("ids", expanding=True)))
     .with_for_update(of=PRACTICES.c.version)
 )
+#: A practice moved to its next version, if it is still at the version the save read.
+_MOVE = (update(PRACTICES)
+         .where(PRACTICES.c.id == bindparam("moved_id"),
+                PRACTICES.c.version == bindparam("from_version")))
 #: ``get``'s statements, built once: it runs for every page and API read of a record.
 _RECORD = (select(REVISIONS.c.record, REVISIONS.c.number)
            .join(PRACTICES, PRACTICES.c.id == REVISIONS.c.practice_id)
@@ -180,12 +186,32 @@ class PracticeService:
         index: bool = True,
     ) -> list[SaveOutcome]:
         """Store records that ``prepare`` already returned, in one transaction."""
-        outcomes: list[SaveOutcome] = []
-        with self.db.session() as session, session.begin():
-            document_id = self._store_document(session, document) if document else None
-            for record in prepared:
-                outcomes.append(self._store(session, record, document_id, reason))
-        self._after_commit(outcomes, index=index)
+        return self.store_batch([(prepared, document)], reason=reason, index=index)[0]
+
+    def store_batch(
+        self,
+        batch: list[tuple[list[dict], IncomingDocument | None]],
+        *,
+        reason: str = "import",
+        index: bool = True,
+    ) -> list[list[SaveOutcome]]:
+        """Store several documents' prepared records in one transaction, with one statement
+        per kind of row for all of them: bulk imports, where the statements' overhead was
+        most of a document's store time.
+
+        The outcomes are those of one ``store`` per document in turn (a practice met twice
+        is created, then revised). If the batch fails (a concurrent writer got there first),
+        nothing of it is written and each document is stored in a transaction of its own.
+        """
+        try:
+            with self.db.session() as session, session.begin():
+                outcomes = _BatchWriter(session, batch, reason).write()
+        except (IntegrityError, StaleVersion):
+            if len(batch) == 1:
+                raise
+            return [self.store(records, document=document, reason=reason, index=index)
+                    for records, document in batch]
+        self._after_commit([o for found in outcomes for o in found], index=index)
         return outcomes
 
     def update(self, practice_id: str, record: dict, *, expected_version: int) -> SaveOutcome:
@@ -197,8 +223,8 @@ class PracticeService:
         prepared = self.prepare({**record, "provenance": current["provenance"]})
         try:
             with self.db.session() as session, session.begin():
-                outcome = self._store(session, prepared, None, "edit",
-                                      expected_version=expected_version)
+                (outcome,), = _BatchWriter(session, [([prepared], None)], "edit",
+                                           expected_version=expected_version).write()
         except StaleVersion as exc:
             if 1 <= expected_version < current["revision"]:
                 exc.changes = self.changes(practice_id, expected_version, current["revision"])
@@ -220,62 +246,6 @@ class PracticeService:
             session.delete(practice)
         self.search.delete([practice_id])
         self.stamp.bump()
-
-    def _store_document(self, session: Session, document: IncomingDocument) -> int:
-        """The stored document's id, kept once per content hash (plain SQL: once per import)."""
-        existing = session.execute(_DOCUMENT_ID, {"sha256": document.sha256}).scalar()
-        if existing is not None:
-            return existing
-        return session.execute(insert(DOCUMENTS).returning(DOCUMENTS.c.id), {
-            "sha256": document.sha256, "filename": document.filename,
-            "format": document.format, "size": len(document.content),
-            "content": document.content, "received_at": utcnow()}).scalar_one()
-
-    def _store(
-        self, session: Session, record: dict, document_id: int | None, reason: str,
-        expected_version: int | None = None,
-    ) -> SaveOutcome:
-        """Write one record as a practice's next revision, unless it says nothing new.
-
-        Plain SQL statements rather than the ORM unit of work: this runs once per imported
-        record. The version check in the UPDATE is the optimistic lock.
-        """
-        provenance = record["provenance"]
-        practice_id = practice_id_for(provenance["format"], provenance["source_id"])
-        record["id"] = practice_id
-        digest = content_hash(record)
-        current = session.execute(_CURRENT_REVISION, {"practice_id": practice_id}).first()
-        if expected_version is not None and (current is None
-                                             or current.version != expected_version):
-            raise _stale(practice_id, current.version if current else None, expected_version)
-        if current is not None and current.content_hash == digest:
-            return SaveOutcome(practice_id, current.version, "unchanged",
-                               _with_revision(current.record, current.version))
-        now = utcnow()
-        provenance["imported_at"] = now.isoformat()
-        summary = {"title": _first_text(record["title"]), "language": record["language"],
-                   "country": (record.get("jurisdiction") or {}).get("country"),
-                   "updated_at": now}
-        if current is None:
-            version = 1
-            session.execute(insert(PRACTICES), {
-                "id": practice_id, "format": provenance["format"],
-                "source_id": provenance["source_id"], "version": version, "created_at": now,
-                **summary})
-        else:
-            version = current.version + 1
-            moved = session.execute(
-                update(PRACTICES)
-                .where(PRACTICES.c.id == practice_id, PRACTICES.c.version == current.version)
-                .values(version=version, **summary))
-            if moved.rowcount != 1:
-                raise _stale(practice_id, None, current.version)
-        session.execute(insert(REVISIONS), {
-            "practice_id": practice_id, "number": version, "record": record,
-            "content_hash": digest, "reason": reason, "source_document_id": document_id,
-            "created_at": now})
-        return SaveOutcome(practice_id, version, "created" if version == 1 else "revised",
-                           _with_revision(record, version))
 
     def _after_commit(self, outcomes: list[SaveOutcome], *, index: bool = True) -> None:
         changed = [o for o in outcomes if o.status != "unchanged"]
@@ -387,6 +357,98 @@ class PracticeService:
     def count(self) -> int:
         with self.db.session() as session:
             return session.scalar(select(func.count()).select_from(Practice))
+
+
+class _BatchWriter:
+    """The rows of a batch of saves, planned in memory and written with one statement per
+    kind of row.
+
+    Plain SQL rather than the ORM unit of work: this runs for every imported record. The
+    version check in the UPDATE is the optimistic lock.
+    """
+
+    def __init__(self, session: Session, batch: list[tuple[list[dict], IncomingDocument | None]],
+                 reason: str, *, expected_version: int | None = None) -> None:
+        self.session = session
+        self.batch = batch
+        self.reason = reason
+        self.expected_version = expected_version
+        self.created: list[dict] = []
+        self.moved: list[dict] = []
+        self.revisions: list[dict] = []
+
+    def write(self) -> list[list[SaveOutcome]]:
+        for records, _document in self.batch:
+            for record in records:
+                provenance = record["provenance"]
+                record["id"] = practice_id_for(provenance["format"], provenance["source_id"])
+        ids = list({record["id"] for records, _ in self.batch for record in records})
+        current = {row.id: (row.version, row.content_hash, row.record)
+                   for row in self.session.execute(_CURRENT_REVISIONS, {"ids": ids})}
+        documents = self._document_ids()
+        outcomes = [[self._plan(record, current, documents.get(document.sha256)
+                                if document else None)
+                     for record in records]
+                    for records, document in self.batch]
+        if self.created:
+            self.session.execute(insert(PRACTICES), self.created)
+        if self.moved and self.session.execute(_MOVE, self.moved).rowcount != len(self.moved):
+            raise _stale(self.moved[0]["moved_id"], None, self.moved[0]["from_version"])
+        if self.revisions:
+            self.session.execute(insert(REVISIONS), self.revisions)
+        return outcomes
+
+    def _plan(self, record: dict, current: dict[str, tuple[int, str, dict]],
+              document_id: int | None) -> SaveOutcome:
+        """The rows that store ``record`` as its practice's next revision, unless it says
+        nothing new; ``current`` follows the batch's own writes."""
+        practice_id = record["id"]
+        digest = content_hash(record)
+        version, current_hash, current_record = current.get(practice_id, (None, None, None))
+        if self.expected_version is not None and version != self.expected_version:
+            raise _stale(practice_id, version, self.expected_version)
+        if current_hash == digest:
+            return SaveOutcome(practice_id, version, "unchanged",
+                               _with_revision(current_record, version))
+        now = utcnow()
+        provenance = record["provenance"]
+        provenance["imported_at"] = now.isoformat()
+        summary = {"title": _first_text(record["title"]), "language": record["language"],
+                   "country": (record.get("jurisdiction") or {}).get("country"),
+                   "updated_at": now}
+        if version is None:
+            self.created.append({
+                "id": practice_id, "format": provenance["format"],
+                "source_id": provenance["source_id"], "version": 1, "created_at": now,
+                **summary})
+            version = 1
+        else:
+            self.moved.append({"moved_id": practice_id, "from_version": version,
+                               "version": version + 1, **summary})
+            version += 1
+        self.revisions.append({
+            "practice_id": practice_id, "number": version, "record": record,
+            "content_hash": digest, "reason": self.reason, "source_document_id": document_id,
+            "created_at": now})
+        current[practice_id] = (version, digest, record)
+        return SaveOutcome(practice_id, version, "created" if version == 1 else "revised",
+                           _with_revision(record, version))
+
+    def _document_ids(self) -> dict[str, int]:
+        """The stored documents' ids by content hash; each document is kept once."""
+        incoming = {document.sha256: document for _, document in self.batch if document}
+        if not incoming:
+            return {}
+        ids = dict(self.session.execute(_DOCUMENT_IDS, {"hashes": list(incoming)}).all())
+        new = [document for sha256, document in incoming.items() if sha256 not in ids]
+        if new:
+            ids.update(self.session.execute(
+                insert(DOCUMENTS).returning(DOCUMENTS.c.sha256, DOCUMENTS.c.id),
+                [{"sha256": document.sha256, "filename": document.filename,
+                  "format": document.format, "size": len(document.content),
+                  "content": document.content, "received_at": utcnow()}
+                 for document in new]).all())
+        return ids
 
 
 def _stale(practice_id: str, actual: int | None, expected: int) -> StaleVersion:
