@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +26,7 @@ from whoosh import columns, fields, formats, index
 from whoosh.analysis import RegexTokenizer, SpaceSeparatedTokenizer
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import pack_uint
-from whoosh.writing import CLEAR, PostingPool
+from whoosh.writing import CLEAR, SegmentWriter
 
 from registry.search import SearchField
 from registry.search.documents import IndexedDocument
@@ -44,6 +46,8 @@ TITLE_KEY_CHARS = 40
 K1, B = 1.2, 0.75
 #: Posting arrays kept per segment (most recently used first out when full).
 CACHED_POSTINGS = 2_000
+#: A writer commits after this many documents: it holds their postings in memory.
+SEGMENT_DOCS = 10_000
 
 
 def _schema() -> fields.Schema:
@@ -236,13 +240,9 @@ def _fields(doc: IndexedDocument) -> dict:
     }
 
 
-#: Bytes PostingPool.add counts for a posting besides its field name, term and value.
-_POSTING_OVERHEAD = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21
-
-
 def _counted_field(field) -> bool:
     """A field whose postings are term counts of a text split on whitespace (the text fields
-    and keywords of the schema): ``_update_documents`` counts them itself."""
+    and keywords of the schema): ``_add_documents`` counts them itself."""
     analyzer = getattr(field, "analyzer", None)
     return (type(field).index is fields.FieldType.index
             and type(field.format) is formats.Frequency
@@ -254,24 +254,111 @@ def _counted_field(field) -> bool:
 _SPACE_TOKENS = SpaceSeparatedTokenizer().expression
 
 
-def _update_documents(writer, docs: list[dict]) -> None:
+@cache
+def _frequency(count: int, boost: float) -> tuple[float, bytes]:
+    """Weight and value of a term seen ``count`` times, as whoosh's ``Frequency`` has them."""
+    return float(count) * boost, pack_uint(count)
+
+
+class _TermPool:
+    """A segment writer's postings, kept per field and term as they come.
+
+    whoosh's own pool keeps (field, term, document, weight, value) tuples, sorts them all and
+    hands them to the field writer one at a time. Documents reach a writer in order, and so
+    do the postings of the segments it merges, so each term's postings arrive in document
+    order: kept per term, the segment is written a term at a time (``_SegmentWriter``).
+    """
+
+    def __init__(self) -> None:
+        self.terms: dict[tuple[str, bytes], tuple[list[int], list[float], list[bytes]]] = {}
+
+    def add(self, item: tuple) -> None:
+        """One posting, from whoosh's own code (the segments a commit merges)."""
+        fieldname, btext, docnum, weight, value = item
+        found = self.terms.get((fieldname, btext))
+        if found is None:
+            found = self.terms[fieldname, btext] = ([], [], [])
+        found[0].append(docnum)
+        found[1].append(weight)
+        found[2].append(value or b"")
+
+    def cleanup(self) -> None:
+        self.terms = {}
+
+
+class _SegmentWriter(SegmentWriter):
+    """whoosh's segment writer, writing the segment's postings a term at a time.
+
+    Postings are added by ``_add_documents`` (and by whoosh when a commit merges segments)
+    to a ``_TermPool``; at the commit each term's postings go into whoosh3's posting blocks
+    in one go, with the block statistics ``add_postings`` would compute one posting at a
+    time. Written against whoosh3's W3 codec, which is why whoosh3 is pinned to one version.
+    """
+
+    def __init__(self, ix: index.Index) -> None:
+        super().__init__(ix)
+        self.pool = _TermPool()
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        lengths = self.per_document_reader()
+        try:
+            self._write_terms(lengths)
+        finally:
+            lengths.close()
+        self.fieldwriter.close()
+
+    def _write_terms(self, lengths) -> None:
+        fieldwriter = self.fieldwriter
+        terms = self.pool.terms
+        current = None
+        doc_lengths: list[int | None] = []
+        for fieldname, btext in sorted(terms):
+            if fieldname != current:
+                if current is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(fieldname, self.schema[fieldname])
+                current = fieldname
+                length_of = lengths.doc_field_length_reader(fieldname)
+                doc_lengths = [length_of(docnum) for docnum in range(lengths.doc_count_all())]
+            fieldwriter.start_term(btext)
+            _write_postings(fieldwriter._postwriter, *terms[fieldname, btext], doc_lengths)
+            fieldwriter.finish_term()
+        if current is not None:
+            fieldwriter.finish_field()
+
+
+def _write_postings(postwriter, docnums: list[int], weights: list[float], values: list[bytes],
+                    doc_lengths: list[int | None]) -> None:
+    """One term's postings, in document order, as ``W3PostingsWriter.add_posting`` would
+    buffer them: blocks of ``_blocklimit`` postings, each block's largest weight and its
+    shortest and longest field length (the documents' lengths as stored, 0 if none)."""
+    limit = postwriter._blocklimit
+    for start in range(0, len(docnums), limit):
+        if start:
+            postwriter._write_block()
+        block = docnums[start:start + limit]
+        block_weights = weights[start:start + limit]
+        postwriter._ids = array("I", block)
+        postwriter._weights = array("f", block_weights)
+        postwriter._values = [value for value in values[start:start + limit] if value]
+        postwriter._maxweight = max(0, max(block_weights))
+        found = [length for length in map(doc_lengths.__getitem__, block) if length]
+        if found:
+            postwriter._minlength = min(found)
+            postwriter._maxlength = max(found)
+
+
+def _add_documents(writer: _SegmentWriter, docs: list[dict]) -> None:
     """``writer.update_document(**doc)`` for every document, with the same postings, stored
     fields, lengths and columns, in a fraction of the time.
 
     ``update_document`` runs each value through whoosh's analyser, a Python generator of
     token objects, and hands the postings to the pool one by one; here the space-separated
     fields are counted with ``Counter`` (what whoosh's ``Frequency`` format computes: term,
-    count, count × field boost, packed count) and each field's postings join the pool in one
-    go. Like ``update_document``, a document replaces the committed one with the same id
-    (not one added earlier in the same writer). Written against whoosh3's SegmentWriter, which
-    is why whoosh3 is pinned to one version; other writers take the documented road.
+    count, count × field boost, packed count). Like ``update_document``, a document replaces
+    the committed one with the same id (not one added earlier in the same writer).
     """
-    pool = getattr(writer, "pool", None)
-    if (not isinstance(pool, PostingPool) or not isinstance(pool.current, list)
-            or any(name.startswith("_") for doc in docs for name in doc)):
-        for doc in docs:
-            writer.update_document(**doc)
-        return
     schema = writer.schema
     counted = {name: _counted_field(field) for name, field in schema.items()}
     unique = [name for name, field in schema.items() if field.unique]
@@ -280,6 +367,7 @@ def _update_documents(writer, docs: list[dict]) -> None:
             for docnum in searcher._find_unique([(name, doc[name]) for name in unique
                                                  if name in doc]):
                 writer.delete_document(docnum)
+    terms = writer.pool.terms
     perdocwriter = writer.perdocwriter
     for doc in docs:
         names = sorted(doc)
@@ -297,24 +385,23 @@ def _update_documents(writer, docs: list[dict]) -> None:
                     if counted[name] and isinstance(value, str):
                         boost = field.format.field_boost
                         counts = Counter(_SPACE_TOKENS.findall(value))
-                        postings = [(name, term.encode("utf-8"), docnum,
-                                     float(count) * boost, pack_uint(count))
+                        postings = [(term.encode("utf-8"), *_frequency(count, boost))
                                     for term, count in counts.items()]
                         if field.scorable:
                             length = sum(counts.values())
                     else:
                         items = list(field.index(value))
-                        postings = [(name, tbytes, docnum, weight, vbytes)
+                        postings = [(tbytes, weight, vbytes or b"")
                                     for tbytes, _freq, weight, vbytes in items]
                         if field.scorable:
                             length = sum(freq for _t, freq, _w, _v in items)
-                    pool.fieldnames.add(name)
-                    pool.currentsize += sum(
-                        _POSTING_OVERHEAD + len(name) + 2 * len(tbytes) + len(vbytes or b"")
-                        for _n, tbytes, _d, _w, vbytes in postings)
-                    pool.current.extend(postings)
-                    if pool.currentsize > pool.limit:
-                        pool.save()
+                    for btext, weight, value_bytes in postings:
+                        found = terms.get((name, btext))
+                        if found is None:
+                            found = terms[name, btext] = ([], [], [])
+                        found[0].append(docnum)
+                        found[1].append(weight)
+                        found[2].append(value_bytes)
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
                 if field.column_type:
                     perdocwriter.add_column_value(name, field.column_type,
@@ -359,33 +446,49 @@ class WhooshIndex(SearchEngine):
         return exclusive(self._lock_path)
 
     def _write(self, docs: list[IndexedDocument]) -> None:
-        with self.writer_turn():
-            writer = self._ix.writer(limitmb=256)
-            _update_documents(writer, [_fields(doc) for doc in docs])
-            writer.commit()
+        with self._writer() as add:
+            add(docs)
 
     incremental_bulk = True
 
     @contextmanager
     def bulk(self) -> Iterator[Callable[[list[dict]], None]]:
-        """One writer for all the batches, each analysed and added as it comes, and one
-        commit at the end: the index one ``index`` call with every record would give. The
-        writer's turn is held meanwhile."""
-        with self.writer_turn():
-            writer = self._ix.writer(limitmb=256)
-            added = 0
+        """Analyse and add each batch as it comes, and commit at the end: the index one
+        ``index`` call with every record would give. The writer's turn is held meanwhile."""
+        with self._writer() as add:
+            yield lambda records: add(self._documents(records))
 
-            def add(records: list[dict]) -> None:
-                nonlocal added
-                _update_documents(writer, [_fields(doc) for doc in self._documents(records)])
-                added += len(records)
+    @contextmanager
+    def _writer(self) -> Iterator[Callable[[list[IndexedDocument]], None]]:
+        """Add analysed documents, committed when the block ends, or nothing if it fails.
+
+        The writer also commits after ``SEGMENT_DOCS`` documents, which bounds the postings
+        it holds in memory, and before a practice it already holds comes again, so that the
+        new version replaces the committed one.
+        """
+        with self.writer_turn():
+            writer = _SegmentWriter(self._ix)
+            held: set[str] = set()
+
+            def add(docs: list[IndexedDocument]) -> None:
+                nonlocal writer, held
+                run: list[IndexedDocument] = []
+                for doc in {doc.id: doc for doc in docs}.values():
+                    if doc.id in held or len(held) >= SEGMENT_DOCS:
+                        _add_documents(writer, [_fields(d) for d in run])
+                        run = []
+                        writer.commit()
+                        writer, held = _SegmentWriter(self._ix), set()
+                    run.append(doc)
+                    held.add(doc.id)
+                _add_documents(writer, [_fields(d) for d in run])
 
             try:
                 yield add
             except BaseException:
                 writer.cancel()
                 raise
-            if added:
+            if held:
                 writer.commit()
             else:
                 writer.cancel()
