@@ -93,3 +93,19 @@ def test_a_second_writer_waits_for_the_first(empty_registry, seed_paths):
     second.join(60)
     assert (first.exitcode, second.exitcode) == (0, 0)
     assert empty_registry.search.query("number0").hits[0].id == "gp-late0000"
+
+
+def test_a_practice_indexed_twice_in_one_writer_is_found_once(empty_registry, seed_paths):
+    """A practice revised twice in one import reaches the index twice: the last one counts."""
+    template = _template(empty_registry, seed_paths)
+    first, second = (_records(template, "twice", 1)[0] for _ in range(2))
+    second["title"] = {"en": "Writer twice practice, second version"}
+    index = empty_registry.search
+    index.index([first, second])
+    found = index.query("writer twice practice")
+    assert (found.total, found.hits[0].title) == (1, "Writer twice practice, second version")
+    with index.bulk() as add:
+        add([first])
+        add([second])
+    found = index.query("writer twice practice")
+    assert (found.total, found.hits[0].title) == (1, "Writer twice practice, second version")
