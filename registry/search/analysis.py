@@ -21,6 +21,8 @@ STEMMER_NAMES = {"es": "spanish", "en": "english", "fr": "french", "pt": "portug
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ß": "ss",
                             "’": "'", "ı": "i"})
+#: Whether a text has anything to translate (``str.translate`` costs the same either way).
+_HAS_LIGATURE = re.compile("[œæøłđß’ı]")
 WORD = re.compile(r"[^\W_]+")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -29,7 +31,10 @@ def fold(text: str) -> str:
     """Lower case without accents or ligatures: ``Pauvreté`` → ``pauvrete``."""
     if text.isascii():
         return text.lower()
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES)))
+    text = text.casefold()
+    if _HAS_LIGATURE.search(text):
+        text = text.translate(_LIGATURES)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 STOP_WORDS: dict[str, frozenset[str]] = {

@@ -107,9 +107,8 @@ def build_document(record: dict, facets: Sequence[Facet], thesaurus: Thesaurus
         doc.text_terms.extend(terms)
         if i < title_count:
             doc.title_terms.extend(terms)
-        concepts.update(m.concept for m in thesaurus.match(keys, lang))
-        spell.update(w for w in found if len(w) >= MIN_SPELL_LENGTH and w.isalpha()
-                     and w not in stop)
+        concepts |= thesaurus.concepts_in(keys, lang)
+        spell.update(w for w in set(found) - stop if len(w) >= MIN_SPELL_LENGTH and w.isalpha())
     doc.concepts = sorted(concepts)
     doc.spell = sorted(spell)
     return doc

@@ -146,8 +146,8 @@ class SearchEngine(ABC):
         if stored is None:
             return []
         counts = Counter(analysed_terms(stored.texts))
-        concepts = {m.concept for lang, text in stored.texts
-                    for m in self.thesaurus.match(phrase_keys(text, lang), lang)}
+        concepts = set().union(*(self.thesaurus.concepts_in(phrase_keys(text, lang), lang)
+                                 for lang, text in stored.texts))
         frequent = [(t, tf) for t, tf in counts.most_common() if len(t) > 2]
         frequent = frequent[:SIMILAR_CANDIDATES]
         freqs = self._doc_freqs([t for t, _ in frequent])

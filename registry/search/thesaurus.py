@@ -78,6 +78,18 @@ class Thesaurus:
                     found.append(ConceptMatch(i, i + len(phrase), concept))
         return found
 
+    def concepts_in(self, keys: Sequence[str], lang: str) -> set[str]:
+        """The concepts ``match`` finds, without their places: what a practice is indexed
+        under. Only the keys that start a term are looked at again."""
+        table = self._phrases[lang]
+        found: set[str] = set()
+        for i in [i for i, key in enumerate(keys) if key in table]:
+            for phrase, concept in table[keys[i]]:
+                if concept not in found and (len(phrase) == 1
+                                             or tuple(keys[i:i + len(phrase)]) == phrase):
+                    found.add(concept)
+        return found
+
     def first_keys(self, concepts: set[str], lang: str) -> set[str]:
         """The first phrase key of each ``lang`` term of these concepts (snippets seek them)."""
         return set().union(*(self._first_keys.get((c, lang), ()) for c in concepts))

@@ -26,7 +26,8 @@ def record(n: int, edit: str = "") -> dict:
 
 
 def dump(index: WhooshIndex) -> dict:
-    """Every term's postings (practice id, weight, value), stored fields, lengths, columns."""
+    """Every term's postings (practice id, weight, value) and statistics, stored fields,
+    lengths, columns."""
     out: dict = {}
     with index._ix.searcher() as searcher:
         reader = searcher.reader()
@@ -38,7 +39,10 @@ def dump(index: WhooshIndex) -> dict:
                 while matcher.is_active():
                     postings.append((ids[matcher.id()], matcher.weight(), matcher.value()))
                     matcher.next()
-                out[f"{name}:{term!r}"] = sorted(postings)
+                info = reader.term_info(name, term)
+                stats = (info.weight(), info.doc_frequency(), info.min_length(),
+                         info.max_length(), info.max_weight())
+                out[f"{name}:{term!r}"] = (sorted(postings), stats)
         out["docs"] = sorted(
             (fields["id"], repr(fields["shown"]),
              *(reader.doc_field_length(docnum, name) for name in ("title", "text", "concepts")),
