@@ -256,9 +256,12 @@ class ImportService:
         if not self._parallel(paths):
             yield from (self._prepare_or_reject(path, format_name) for path in paths)
             return
+        # The first document is prepared here: what plugins load on first use (lexicons,
+        # locale data) is loaded once, and workers forked after it start with it loaded.
+        yield self._prepare_or_reject(paths[0], format_name)
         with ProcessPoolExecutor(self.workers, initializer=_start_worker,
                                  initargs=(self.config,)) as pool:
-            for prepared, times in pool.map(_prepare_in_worker, paths,
+            for prepared, times in pool.map(_prepare_in_worker, paths[1:],
                                             [format_name] * len(paths), chunksize=16):
                 for stage, seconds in times.items():
                     self.stage_times[stage] = self.stage_times.get(stage, 0.0) + seconds
