@@ -91,7 +91,7 @@ def phrase_key(phrase: str, where: str) -> Key:
                 raise LexiconError(f"{where}: prefix {word!r} needs {MIN_PREFIX}+ letters")
             key.append(prefix + "*")
         else:
-            key.extend(stem(fold(part)) for part in TOKEN_RE.findall(word))
+            key.extend(map(stem, map(fold, TOKEN_RE.findall(word))))
     if not key:
         raise LexiconError(f"{where}: empty phrase {phrase!r}")
     return tuple(key)
@@ -120,7 +120,11 @@ class _Builder:
         self.concepts: set[str] = set()
 
     def entry(self, phrase: str, where: str) -> Entry:
-        return self.entries.setdefault(phrase_key(phrase, where), Entry())
+        key = phrase_key(phrase, where)
+        entry = self.entries.get(key)
+        if entry is None:
+            self.entries[key] = entry = Entry()
+        return entry
 
     def add_score(self, phrase: str, code: str, weight: float, where: str) -> None:
         scores = self.entry(phrase, where).scores

@@ -23,11 +23,15 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress, count
+from operator import attrgetter, itemgetter
 
 from plugins.sdg.lexicon import LABEL_LANGUAGES, Entry, Lexicon, Pair, load_lexicon
-from plugins.sdg.text import BOUNDARIES, TOKEN_RE, tokens
+from plugins.sdg.text import BOUNDARIES, TOKEN_RE
 
 _EXPLICIT_RE = re.compile(
     r"\b(?:SDGs?|ODS|ODD|Sustainable\s+Development\s+Goals?|Objetivos?\s+de\s+Desarrollo\s+"
@@ -38,11 +42,26 @@ _EXPLICIT_RE = re.compile(
     r"|\b(?:targets?|metas?|cibles?)\s+((?:1[0-7]|[1-9])\.(?:\d{1,2}|[a-d]))\b",
     re.IGNORECASE,
 )
+#: The first word of every explicit reference, with the same case rules: the full pattern is
+#: only tried where a token starts with one, instead of at every character of the text.
+_EXPLICIT_START_RE = re.compile(r"sdg|od[sd]|sustainable|objetivo|objectif|target|meta|cible",
+                                re.IGNORECASE)
 _CODE_IN_LIST_RE = re.compile(r"(?:1[0-7]|[1-9])(?:\.(?:\d{1,2}|[a-d]))?")
-_GROUP = re.Match.group
-#: A token as the matcher reads it: folded word, match keys, the phrase groups its keys
-#: start, and whether it is a sentence boundary.
-_TokenInfo = tuple[str, frozenset[str], tuple, bool]
+#: ``TOKEN_RE`` as a group: ``split`` keeps the tokens and what lies between them.
+_PIECES_RE = re.compile(f"({TOKEN_RE.pattern})")
+_KEYS = itemgetter(1)
+_PLAN = itemgetter(2)
+_BOUNDARY = itemgetter(3)
+_EXPLICIT = itemgetter(4)
+_FIRST = attrgetter("first")
+_HAS = frozenset.__contains__
+#: The phrases a word starts: one-word phrases as ``(entry, key)``, and for each second word
+#: the longer phrases as ``(rank, length, words after the second, entry, key)``, by rank:
+#: longest first, then in index order.
+_Plan = tuple[tuple[tuple[Entry, tuple], ...], dict[str, list[tuple]]]
+#: A token as the matcher reads it: folded word, match keys, the phrases it starts (None if
+#: none), whether it is a sentence boundary and whether an explicit reference may start there.
+_TokenInfo = tuple[str, frozenset[str], _Plan | None, bool, bool]
 
 
 @dataclass
@@ -53,11 +72,15 @@ class _Evidence:
     first: int
     count: int = 0
     words: list[str] = field(default_factory=list)
+    known: set[str] = field(default_factory=set)
 
-    def seen(self, words: list[str]) -> None:
+    def seen(self, words: str) -> None:
+        """Count one more sighting; keep ``words`` unless seen before in another case."""
         self.count += 1
-        known = {word.casefold() for word in self.words}
-        self.words.extend(word for word in words if word.casefold() not in known)
+        folded = words.casefold()
+        if folded not in self.known:
+            self.known.add(folded)
+            self.words.append(words)
 
 
 @dataclass
@@ -67,6 +90,21 @@ class Scores:
     totals: dict[str, float] = field(default_factory=dict)
     support: dict[str, dict[object, int]] = field(default_factory=dict)
     words: dict[str, list[str]] = field(default_factory=dict)
+
+
+class _TokenCache(dict[str, _TokenInfo]):
+    """Raw token -> ``_TokenInfo``, so a text is read with one C-level ``map``: a token not
+    seen before is read once, on its first look-up."""
+
+    def __init__(self, read: Callable[[str], _TokenInfo]) -> None:
+        super().__init__()
+        self._read = read
+
+    def __missing__(self, raw: str) -> _TokenInfo:
+        if len(self) > 200_000:
+            self.clear()
+        self[raw] = info = self._read(raw)
+        return info
 
 
 class Mapper:
@@ -81,115 +119,113 @@ class Mapper:
         self._pairs_by_concept: dict[str, list[Pair]] = {}
         for pair in lexicon.pairs:
             self._pairs_by_concept.setdefault(pair.first, []).append(pair)
-        # First word -> (one-word phrases, second word -> longer phrases): only the phrases
-        # whose second word is the next token are tried. Each keeps its position in the
-        # longest-first index so the matches come out in the same order.
-        self._by_next: dict[str, tuple[list, dict[str, list]]] = {}
+        # First word -> its plan: only the phrases whose second word is the next token are
+        # tried. The rank is the position in the longest-first index, so the matches come
+        # out in the same order.
+        self._by_next: dict[str, _Plan] = {}
         for first, candidates in lexicon.index.items():
             singles, longer = [], {}
             for position, (rest, entry, whole) in enumerate(candidates):
                 if rest:
-                    longer.setdefault(rest[0], []).append((position, rest, entry, whole))
+                    longer.setdefault(rest[0], []).append(
+                        (position, len(whole), rest[1:], entry, whole))
                 else:
-                    singles.append((rest, entry, whole))
-            self._by_next[first] = (singles, longer)
-        self._token_cache: dict[str, _TokenInfo] = {}
+                    singles.append((entry, whole))
+            self._by_next[first] = (tuple(singles), longer)
+        self._token_cache = _TokenCache(self._token_info)
 
     # -- reading -------------------------------------------------------------------------
 
     def _evidence(self, text: str) -> dict[object, _Evidence]:
         lex = self.lexicon
         window = lex.settings["negation_window"]
-        found_tokens = list(TOKEN_RE.finditer(text))
-        n = len(found_tokens)
+        # the text cut into pieces, in order: what precedes the first token, then each token
+        # and what follows it; token i is piece 2i+1, and no offsets need computing
+        pieces = _PIECES_RE.split(text)
+        raws = pieces[1::2]
+        n = len(raws)
         # one dictionary look-up per token; the few words not seen before are read once
-        cache = self._token_cache
-        infos = list(map(cache.get, map(_GROUP, found_tokens)))
-        if None in infos:
-            infos = [info or self._token_info(match.group())
-                     for info, match in zip(infos, found_tokens, strict=True)]
-        keys = [info[1] for info in infos]
-        folded: list[str] | None = None
+        infos = list(map(self._token_cache.__getitem__, raws))
+        keys = [*map(_KEYS, infos), frozenset()]  # the last token is followed by nothing
         boundaries: list[int] | None = None
 
         found: dict[object, _Evidence] = {}
         concept_hits: dict[str, list[tuple[int, int, str]]] = {}
         covered = 0
-        # only a token whose keys start a lexicon phrase can match anything
-        for i in [i for i, info in enumerate(infos) if info[2]]:
-            length, matches = self._longest(keys, infos[i][2], i, n)
+        # only a token that starts a lexicon phrase can match anything
+        for i in compress(count(), map(_PLAN, infos)):
+            plan = infos[i][2]
+            if not plan[0] and plan[1].keys().isdisjoint(keys[i + 1]):
+                continue  # it only starts longer phrases, and the next word goes on with none
+            length, matches = self._longest(keys, plan, i, n)
             end = i + length
             if not matches or end <= covered:
                 continue
             covered = end
-            boilerplate = any(entry.stop for entry, _key in matches)
-            if boilerplate:
+            if any(entry.stop for entry, _key in matches) or self._negated(infos, i, window):
                 continue
-            if folded is None:
-                folded = [info[0] for info in infos]
-            if self._negated(folded, i, window):
-                continue
-            words = text[found_tokens[i].start():found_tokens[end - 1].end()]
+            words = "".join(pieces[2 * i + 1:2 * end])
             for entry, key in matches:
                 if entry.scores:
-                    found.setdefault(key, _Evidence(entry.scores, i)).seen([words])
+                    evidence = found.get(key)
+                    if evidence is None:
+                        found[key] = evidence = _Evidence(entry.scores, i)
+                    evidence.seen(words)
                 if entry.concepts:
                     if boundaries is None:
-                        boundaries = [j for j, info in enumerate(infos) if info[3]]
+                        boundaries = list(compress(count(), map(_BOUNDARY, infos)))
                     sentence = bisect_right(boundaries, i)
                     for concept in entry.concepts:
                         concept_hits.setdefault(concept, []).append((i, sentence, words))
         self._add_pairs(concept_hits, found)
-        self._add_explicit(text, found)
+        self._add_explicit(text, set(compress(raws, map(_EXPLICIT, infos))), found)
         return found
 
     def _token_info(self, raw: str) -> _TokenInfo:
-        """A token read once: folded word, match keys, the phrase groups its keys start (in
-        the keys' order) and whether it ends a sentence."""
+        """A token read once: folded word, match keys, the phrases it starts, whether it ends
+        a sentence and whether an explicit reference may start there."""
         if raw in BOUNDARIES:
-            info = (raw, frozenset(), (), True)
-        else:
-            word, word_keys = self.lexicon.token_keys(raw)
-            starts = tuple(self._by_next[key] for key in word_keys if key in self._by_next)
-            info = (word, word_keys, starts, False)
-        if len(self._token_cache) > 200_000:
-            self._token_cache.clear()
-        self._token_cache[raw] = info
-        return info
+            return raw, frozenset(), None, True, False
+        word, word_keys = self.lexicon.token_keys(raw)
+        plans = [self._by_next[key] for key in word_keys if key in self._by_next]
+        plan = _merged(plans) if len(plans) > 1 else plans[0] if plans else None
+        return word, word_keys, plan, False, _EXPLICIT_START_RE.match(raw) is not None
 
-    def _longest(self, keys: list[frozenset[str]], starts: tuple, i: int,
-                 n: int) -> tuple[int, list[tuple[Entry, tuple]]]:
+    @staticmethod
+    def _longest(keys: list[frozenset[str]], plan: _Plan, i: int,
+                 n: int) -> tuple[int, Sequence[tuple[Entry, tuple]]]:
         """The longest phrases starting at token ``i`` (several when a word matches both a
-        whole word and a ``prefix*`` of the same length); ``starts`` are the phrase groups
-        of the keys of token ``i`` that begin a phrase."""
-        best, matches = 0, []
-        following = keys[i + 1] if i + 1 < n else ()
-        for singles, longer in starts:
-            candidates = sorted(c for second in following for c in longer.get(second, ()))
-            for _position, rest, entry, whole in candidates:
-                length = len(rest) + 1
-                if length < best:
-                    break
-                if i + length <= n and all(rest[j] in keys[i + 1 + j]
-                                           for j in range(1, len(rest))):
-                    if length > best:
-                        best, matches = length, []
-                    matches.append((entry, whole))
-            if best <= 1:
-                for _rest, entry, whole in singles:
-                    best = 1
-                    matches.append((entry, whole))
-        return best, matches
+        whole word and a ``prefix*`` of the same length); ``plan`` is what token ``i`` starts,
+        and ``keys`` ends with an empty set, so token ``i + 1`` is always there."""
+        singles, longer = plan
+        if longer:
+            candidates = None
+            for second in keys[i + 1]:
+                more = longer.get(second)
+                if more:
+                    candidates = more if candidates is None else sorted(candidates + more)
+            if candidates:
+                best, matches = 0, []
+                for _rank, length, tail, entry, whole in candidates:
+                    if length < best:
+                        break
+                    # each word after the second among the keys of its token
+                    if i + length <= n and all(map(_HAS, keys[i + 2:i + length], tail)):
+                        best = length
+                        matches.append((entry, whole))
+                if matches:
+                    return best, matches
+        return (1 if singles else 0), singles
 
-    def _negated(self, folded: list[str], start: int, window: int) -> bool:
+    def _negated(self, infos: list[_TokenInfo], start: int, window: int) -> bool:
         """A negation cue shortly before ``start`` in the same sentence, not a deficit phrase."""
         lex = self.lexicon
         for back in range(1, window + 1):
             at = start - back
-            if at < 0 or folded[at] in BOUNDARIES:
+            if at < 0 or infos[at][0] in BOUNDARIES:
                 return False
-            if folded[at] in lex.negation:
-                between = folded[at + 1:start]
+            if infos[at][0] in lex.negation:
+                between = [info[0] for info in infos[at + 1:start]]
                 if between and between[0] in lex.not_only:
                     return False
                 return not any(word in lex.deficit for word in between)
@@ -200,18 +236,31 @@ class Mapper:
         span = self.lexicon.settings["pair_window"]
         for concept, first_hits in hits.items():
             for pair in self._pairs_by_concept.get(concept, ()):
+                second_hits = hits.get(pair.second)
+                if not second_hits:
+                    continue
                 for pos, sent, words in first_hits:
-                    partner = next((other for other in hits.get(pair.second, ())
+                    partner = next((other for other in second_hits
                                     if other[1] == sent and 0 < abs(other[0] - pos) <= span), None)
                     if partner is not None:
                         key = ("pair", pair.first, pair.second, pair.code)
-                        evidence = found.setdefault(key, _Evidence({pair.code: pair.weight}, pos))
+                        evidence = found.get(key)
+                        if evidence is None:
+                            found[key] = evidence = _Evidence({pair.code: pair.weight}, pos)
                         first, second = sorted(((pos, words), partner[::2]))
-                        evidence.seen([f"{first[1]} … {second[1]}"])
+                        evidence.seen(f"{first[1]} … {second[1]}")
 
-    def _add_explicit(self, text: str, found: dict[object, _Evidence]) -> None:
+    def _add_explicit(self, text: str, words: set[str], found: dict[object, _Evidence]) -> None:
+        """Explicit references, tried only where one of ``words`` (the tokens that start like
+        one) occurs: a match starts a token, so these are the matches, in the same order, of
+        scanning the whole text."""
         weight = self.lexicon.settings["weights"]["explicit"]
-        for match in _EXPLICIT_RE.finditer(text):
+        end = 0
+        for start in sorted({at for word in words for at in _occurrences(text, word)}):
+            match = _EXPLICIT_RE.match(text, start) if start >= end else None
+            if match is None:
+                continue
+            end = match.end()
             listed = match.group(1) or match.group(2)
             for code in _CODE_IN_LIST_RE.findall(listed):
                 code = code.lower()
@@ -219,7 +268,7 @@ class Mapper:
                     continue
                 scores = {code: weight, code.split(".")[0]: weight}
                 evidence = found.setdefault(("explicit", code), _Evidence(scores, -1))
-                evidence.seen([match.group(0).strip()])
+                evidence.seen(match.group(0).strip())
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -228,7 +277,7 @@ class Mapper:
         settings = self.lexicon.settings
         bonus, cap = settings["repeat_bonus"], settings["repeat_cap"]
         result = Scores()
-        words: dict[str, list[tuple[int, str]]] = {}
+        sources: dict[str, list[_Evidence]] = {}
         for key, evidence in self._evidence(text).items():
             repeat = 1 + bonus * min(evidence.count - 1, cap)
             per_goal: dict[str, float] = {}
@@ -237,12 +286,12 @@ class Mapper:
                 per_goal[goal] = max(per_goal.get(goal, 0.0), weight)
                 if "." in code:
                     result.totals[code] = result.totals.get(code, 0.0) + weight * repeat
-                    words.setdefault(code, []).extend((evidence.first, w) for w in evidence.words)
+                    sources.setdefault(code, []).append(evidence)
             for goal, weight in per_goal.items():
                 result.totals[goal] = result.totals.get(goal, 0.0) + weight * repeat
                 result.support.setdefault(goal, {})[key] = evidence.count
-                words.setdefault(goal, []).extend((evidence.first, w) for w in evidence.words)
-        result.words = {code: _ordered(found) for code, found in words.items()}
+                sources.setdefault(goal, []).append(evidence)
+        result.words = {code: _ordered(found) for code, found in sources.items()}
         return result
 
     def kept_goals(self, scores: Scores) -> list[str]:
@@ -272,13 +321,14 @@ class Mapper:
         scores = self.scores(text)
         totals, words = scores.totals, scores.words
         labels = self.lexicon.labels[self._label_language(text, lang)]
+        targets: dict[str, list[str]] = {}
+        for code, score in totals.items():
+            if "." in code and score >= settings["target_threshold"]:
+                targets.setdefault(code.split(".")[0], []).append(code)
         tags: list[dict] = []
         for goal in self.kept_goals(scores):
             tags.append(self._tag("sdg_goal", goal, totals[goal], words[goal], labels))
-            targets = [code for code, score in totals.items()
-                       if code.split(".")[0] == goal and "." in code
-                       and score >= settings["target_threshold"]]
-            for target in sorted(targets, key=lambda code: (-totals[code], code)):
+            for target in sorted(targets.get(goal, ()), key=lambda code: (-totals[code], code)):
                 tags.append(self._tag("sdg_target", target, totals[target], words[target],
                                       labels))
         return tags
@@ -302,12 +352,9 @@ class Mapper:
         if lang:
             base = lang.split("-")[0].lower()
             return base if base in LABEL_LANGUAGES else "en"
-        counts = {code: 0 for code in self.lexicon.stop_words}
-        for _start, _end, raw in tokens(text[:2000]):
-            word = raw.casefold()
-            for code, words in self.lexicon.stop_words.items():
-                if word in words:
-                    counts[code] += 1
+        seen = Counter(map(str.casefold, TOKEN_RE.findall(text[:2000])))
+        counts = {code: sum(map(seen.__getitem__, words))
+                  for code, words in self.lexicon.stop_words.items()}
         detected = max(counts, key=lambda code: counts[code])
         return detected if counts[detected] and detected in LABEL_LANGUAGES else "en"
 
@@ -317,9 +364,9 @@ class Mapper:
         """Tags for a contract-v1 record: its text through the lexicon, its V.D. tags through
         the crosswalk; a code found both ways is one tag with both methods. Goals come by
         confidence, each followed by its targets."""
-        lang = record.get("language")
         text = record_text(record)
-        labels = self.lexicon.labels[self._label_language(text, lang)]
+        lang = self._label_language(text, record.get("language"))
+        labels = self.lexicon.labels[lang]
         merged: dict[tuple[str, str], dict] = {}
         for tag in self.map_text(text, lang) + self._crosswalk_tags(record, labels):
             key = (tag["scheme"], tag["code"])
@@ -366,11 +413,35 @@ class Mapper:
         } for code in ordered]
 
 
-def _ordered(found: list[tuple[int, str]]) -> list[str]:
+def _merged(plans: list[_Plan]) -> _Plan:
+    """One plan for a word that starts phrases under several keys (its stem and a prefix):
+    among phrases of one length, those of the key tried first come first, as when each
+    key's phrases are tried in turn."""
+    singles = tuple(single for plan_singles, _longer in plans for single in plan_singles)
+    ranked = sorted((-length, number, rank, second, tail, entry, whole)
+                    for number, (_singles, longer) in enumerate(plans)
+                    for second, candidates in longer.items()
+                    for rank, length, tail, entry, whole in candidates)
+    merged: dict[str, list[tuple]] = {}
+    for rank, (minus_length, _number, _rank, second, tail, entry, whole) in enumerate(ranked):
+        merged.setdefault(second, []).append((rank, -minus_length, tail, entry, whole))
+    return singles, merged
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` occurs in ``text``, overlaps included."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def _ordered(found: list[_Evidence]) -> list[str]:
     """Evidence words in text order, each once whatever its case."""
     seen: dict[str, str] = {}
-    for _first, word in sorted(found, key=lambda item: item[0]):
-        seen.setdefault(word.casefold(), word)
+    for evidence in sorted(found, key=_FIRST):
+        for word in evidence.words:
+            seen.setdefault(word.casefold(), word)
     return list(seen.values())
 
 

@@ -15,10 +15,16 @@ from functools import lru_cache
 #: Words (numbers keep their decimal point: "1.25"), and sentence boundaries as tokens of their own.
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[.!?;•\n]")
 BOUNDARIES = frozenset(".!?;•\n")
+_WORD_SEPARATORS_RE = re.compile(r"[-'’/&+]")
 
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free text ("Género" -> "genero"), so matching ignores diacritics."""
+    """Lower-case, accent-free text ("Género" -> "genero"), so matching ignores diacritics.
+
+    ASCII text has nothing to decompose and folds like it lower-cases: most words take that
+    short way."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -43,12 +49,7 @@ def stem(word: str) -> str:
     return word
 
 
-def tokens(text: str) -> list[tuple[int, int, str]]:
-    """``(start, end, raw)`` of every word and boundary mark of ``text``."""
-    return [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
-
-
 def phrase_words(phrase: str) -> list[str]:
     """The words of a lexicon phrase as written: hyphens, apostrophes and slashes split words,
     a trailing ``*`` stays on its word (a prefix pattern)."""
-    return re.sub(r"[-'’/&+]", " ", phrase).split()
+    return _WORD_SEPARATORS_RE.sub(" ", phrase).split()
