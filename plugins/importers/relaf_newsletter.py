@@ -168,7 +168,9 @@ _SECTION_RE = re.compile(
     r"^[ \t]*(?P<country>[^\W\d_][^|\n]{0,60}?)[ \t]*\|[ \t]*(?P<period>[^|\n]*?\d{4})[ \t]*$",
     re.MULTILINE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ¿¡“«\"])")
+# The stop is matched and captured rather than looked behind for, so that a search skips to
+# the stops.
+_SENTENCE_END = re.compile(r"([.!?])\s+(?=[A-ZÀ-Þ¿¡“«\"])")
 # "\b[A-Z][A-Z&]{2,}\b", written to start with the capital so that a search skips to capitals.
 _ACRONYM_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z&]{2,}\b")
 _ROMAN_RE = re.compile(r"^[IVXLC]+$")
@@ -337,7 +339,10 @@ def _heading(text: str) -> tuple[str, str] | None:
 
 
 def _sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    # The split gives sentence, stop, sentence, ...: each stop goes back on its sentence.
+    parts = _SENTENCE_END.split(paragraph)
+    sentences = map(str.__add__, parts[::2], [*parts[1::2], ""])
+    return [s.strip() for s in sentences if s.strip()]
 
 
 def _table(table: dict[str, T], lang: str) -> T:
@@ -509,7 +514,9 @@ def _acronym_names(sentence: str) -> list[str]:
 def _without_parts(names: list[str], text: str) -> list[str]:
     """Unique names, dropping one that is part of a longer one ("DIF" of "DIF Tabasco")."""
     keys = {tp.fold(n).replace("’", "'"): n for n in names}
-    kept = [key for key in keys if not any(_is_part(key, other) for other in keys)]
+    # Only the names that contain a key can have it as a part.
+    kept = [key for key in keys
+            if not any(_is_part(key, other) for other in keys if key in other)]
     first_seen = {key: text.find(keys[key]) for key in kept}
     return [keys[key] for key in sorted(kept, key=lambda k: (first_seen[k] < 0, first_seen[k]))]
 

@@ -9,6 +9,7 @@ they are read with small per-language pattern tables rather than labelled fields
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 
@@ -125,6 +126,14 @@ NUMBER_WORDS = {
            "sept": 7, "huit": 8, "neuf": 9, "dix": 10},
 }
 _LIST_SPLIT = {"es": r",\s*|\s+[ye]\s+", "en": r",\s*(?:and\s+)?|\s+and\s+", "fr": r",\s*|\s+et\s+"}
+# Every STAFF and TEAM_LISTS pattern of a language needs one of its words here (in lower case),
+# so a sentence without any is not tried against them. The words leave out "i", "k" and "s":
+# ignoring case, a pattern also matches them as "ı", "İ", "K" or "ſ", which str.lower() keeps.
+STAFF_WORDS = {
+    "es": ("contrat", "equ", "grupo"),  # contrataron, equipo, grupo
+    "en": ("red", "recru", "employed", "team"),  # hired, recruited, employed, team
+    "fr": ("recruté", "embauché", "employé", "équ"),  # ..., équipe
+}
 
 # Currency marks written before or after an amount; None means "the country's currency".
 CURRENCY_MARKS = {
@@ -172,6 +181,8 @@ UNIT_WORDS = (
 _ID_RE = re.compile(r"#SDGAction(\d+)\b")
 _ID_LINE_RE = re.compile(r"^[ \t]*#SDGAction\d+[ \t]*$|\)[ \t]*#SDGAction\d+[ \t]*$", re.M)
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"]+")
+# How an address starts; a search for one plain word skips ahead faster than for either.
+_URL_START_RES = (re.compile("http"), re.compile(r"www\."))
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 _YEARS_RE = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–—/]|\s(?:a|al|to|and|y|à|et|au)\s)\s*"
@@ -180,9 +191,10 @@ _YEARS_RE = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–—/]|\s(?:a|al|to|and|y|�
 # that a search can skip to the digits.
 _NUM = r"\d(?:\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|[\d.,']*\d|)"
 # Where a sentence ends: after ".", "!" or "?" and spaces before a capital (or an opening mark),
-# or right after a stop that follows a word and precedes a capital ("Medellín.La").
+# or right after a stop that follows a word and precedes a capital ("Medellín.La"). The stop is
+# matched and captured rather than looked behind for, so that a search skips to the stops.
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?:\s+(?=[A-ZÀ-Þ¿¡“«\"-])|(?<=[a-zà-ÿ)\]][.!?])(?=[A-ZÀ-Þ]))"
+    r"([.!?])(?:\s+(?=[A-ZÀ-Þ¿¡“«\"-])|(?<=[a-zà-ÿ)\]][.!?])(?=[A-ZÀ-Þ]))"
 )
 _GOAL_RE = re.compile(r"^(?:Goal|SDG|Objetivo|ODS|Objectif|ODD)\s*(\d{1,2})\b\W*(.*)$", re.I)
 _TARGET_RE = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])\b\W*(.*)$")
@@ -204,8 +216,12 @@ _LIST_SPLIT_RES = {lang: re.compile(pattern) for lang, pattern in _LIST_SPLIT.it
 _IN_KIND_RE = re.compile(IN_KIND, re.I)
 _PLACE_RES = {lang: re.compile(pattern + _AFTER_PLACE) for lang, pattern in PLACE_PHRASES.items()}
 _ENTITY_PLACE_RES = tuple((re.compile(pattern), level) for pattern, level in ENTITY_PLACES)
-_PRACTICE_TYPE_RES = tuple((kind, re.compile(rf"\b(?:{pattern})\b", re.I))
-                           for kind, pattern in PRACTICE_TYPES)
+# One search for all kinds stops at the earliest word of any (no two kinds' words can match at
+# the same place), where a search per kind would read the whole sentence for the kinds absent.
+_PRACTICE_TYPE_RE = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in PRACTICE_TYPES) + r")\b",
+    re.I,
+)
 _RESOURCE_LABEL_RES = tuple((kind, re.compile(pattern, re.I))
                             for kind, pattern in _RESOURCE_LABELS)
 _UNIT_RE = re.compile(rf"^(.+?)\s*[-–—]\s*((?:{UNIT_WORDS})\b.*)$")
@@ -343,14 +359,16 @@ def _sections(text: str) -> tuple[list[str], dict[str, list[str]], list[tuple[st
     seen: list[tuple[str, str]] = []
     current: list[str] | None = None
     for line in text.split("\n"):
-        key = HEADINGS.get(line.strip().casefold())
+        stripped = line.strip()
+        # Casefolding never shortens a line, so only short lines can be headings.
+        key = HEADINGS.get(stripped.casefold()) if len(stripped) <= _LONGEST_HEADING else None
         if key and key not in sections:
             current = sections.setdefault(key, [])
-            seen.append((line.strip(), key))
+            seen.append((stripped, key))
         elif current is None:
             head.append(line)
         else:
-            current.append(line.strip())
+            current.append(stripped)
     return head, sections, seen
 
 
@@ -402,7 +420,8 @@ def _only_urls(paragraph: str) -> bool:
 
 
 def _urls(text: str) -> list[str]:
-    return [url.rstrip(".,;)") for url in _URL_RE.findall(text)]
+    starts = sorted(m.start() for start_re in _URL_START_RES for m in start_re.finditer(text))
+    return [url[0].rstrip(".,;)") for url in tp.matches_at(_URL_RE, text, starts)]
 
 
 def _truncated(url: str) -> bool:
@@ -417,10 +436,9 @@ def _unique(items: list[dict], key: str) -> list[dict]:
 
 def _practice_type(first_paragraph: str) -> str:
     """The kind of practice named earliest in the first sentence, else "other"."""
-    sentence = _SENTENCE_END.split(first_paragraph, maxsplit=1)[0]
-    found = [(m.start(), kind) for kind, pattern in _PRACTICE_TYPE_RES
-             if (m := pattern.search(sentence))]
-    return min(found)[1] if found else "other"
+    sentence = "".join(_SENTENCE_END.split(first_paragraph, maxsplit=1)[:2])
+    match = _PRACTICE_TYPE_RE.search(sentence)
+    return match.lastgroup if match else "other"
 
 
 def _years(text: str) -> re.Match[str] | None:
@@ -480,8 +498,12 @@ class _Narrative:
 
     def read(self, paragraph: str, *, reached_by_default: bool) -> None:
         for sentence in _sentences(paragraph):
+            if _DIGIT_RE.search(sentence) is None:
+                # Years, amounts, headcounts and counts have digits; a team may count in words.
+                self._staff(sentence, (None, None), has_digit=False)
+                continue
             period = _period(_years(sentence))
-            taken = self._money(sentence, period) + self._staff(sentence, period)
+            taken = self._money(sentence, period) + self._staff(sentence, period, has_digit=True)
             for count in tp.find_counts(sentence, self.lang):
                 if not any(s <= count.start < e for s, e in taken):
                     self._count(count, sentence, period, reached_by_default)
@@ -548,12 +570,7 @@ class _Narrative:
         """Amounts with a currency mark before or after them, typed by ``kind`` or by their
         clause ("en especie" is in kind); returns the spans taken."""
         spans: list[tuple[int, int]] = []
-        # An amount starts at most a currency mark and a space before its first digit.
-        first_digit = _DIGIT_RE.search(sentence)
-        if first_digit is None:
-            return spans
-        start = max(0, first_digit.start() - _MONEY_REACH)
-        for match in _money_re().finditer(sentence, start):
+        for match in tp.matches_at(_money_re(), sentence, _amount_starts(sentence)):
             mark = match["pre"] or match["post"]
             currency = _currency(mark, self.currency)
             if currency is None or any(s <= match.start() < e for s, e in spans):
@@ -569,11 +586,14 @@ class _Narrative:
             spans.append(match.span())
         return spans
 
-    def _staff(self, sentence: str, period: tuple) -> list[tuple[int, int]]:
+    def _staff(self, sentence: str, period: tuple, *, has_digit: bool) -> list[tuple[int, int]]:
+        """Headcounts ("se contrataron 1200 personas") and teams listed member by member; each
+        headcount pattern needs a digit, a listed team may count in words."""
         spans: list[tuple[int, int]] = []
-        # Each headcount pattern needs a digit; a listed team may count in words.
-        has_digit = _DIGIT_RE.search(sentence) is not None
+        lowered = sentence.lower()
         for lang in _langs(self.lang):
+            if not any(map(lowered.__contains__, STAFF_WORDS[lang])):
+                continue
             for pattern in _STAFF_RES[lang] if has_digit else ():
                 for match in pattern.finditer(sentence):
                     headcount = self._number(match["num"])
@@ -623,18 +643,43 @@ def _langs(lang: str) -> tuple[str, ...]:
 
 
 def _sentences(paragraph: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    # The split gives sentence, stop, sentence, ...: each stop goes back on its sentence.
+    parts = _SENTENCE_END.split(paragraph)
+    sentences = map(str.__add__, parts[::2], [*parts[1::2], ""])
+    return [s.strip() for s in sentences if s.strip()]
 
 
 # How far before its first digit an amount can start: the longest mark and a space.
 _MONEY_REACH = max(map(len, CURRENCY_MARKS)) + 1
 
 
+def _amount_starts(text: str) -> Iterator[int]:
+    """Where an amount can start: at its first digit, which starts a run of digits (no currency
+    mark ends with one), or at a currency mark written, with at most a space, right before it."""
+    tried = 0
+    for run in tp.DIGIT_RUN_RE.finditer(text):
+        digit = run.start()
+        mark = _mark_before_re().search(text, max(tried, digit - _MONEY_REACH), digit)
+        yield from range(mark.start() if mark else digit, digit + 1)
+        tried = digit + 1
+
+
+def _mark_pattern() -> str:
+    """Any currency mark, the longest first, or a three-capital code."""
+    marks = sorted(CURRENCY_MARKS, key=len, reverse=True)
+    return "|".join(re.escape(m) for m in marks) + r"|(?-i:\b[A-Z]{3}\b)"
+
+
+@cache
+def _mark_before_re() -> re.Pattern[str]:
+    """A currency mark and at most a space that end where the search ends (its ``endpos``)."""
+    return re.compile(rf"(?:{_mark_pattern()})\s?\Z", re.I)
+
+
 @cache
 def _money_re() -> re.Pattern[str]:
     """An amount with its currency mark: "$ 66.027.584.870", "USD 1,2 million", "12 000 €"."""
-    marks = sorted(CURRENCY_MARKS, key=len, reverse=True)
-    mark = "|".join(re.escape(m) for m in marks) + r"|(?-i:\b[A-Z]{3}\b)"
+    mark = _mark_pattern()
     scale = "|".join(sorted(SCALES, key=len, reverse=True))
     return re.compile(
         rf"(?:(?P<pre>{mark})\s?(?P<num>{_NUM})(?:\s+(?P<scale>{scale})\b)?"
@@ -682,8 +727,9 @@ def _contacts(lines: list[str]) -> list[dict]:
     """One contact per "Name, Position" line; e-mail or phone lines join the contact above."""
     contacts: list[dict] = []
     for line in filter(None, lines):
-        email = _EMAIL_RE.search(line)
-        phone = _PHONE_RE.search(_EMAIL_RE.sub("", line))
+        # Most lines have no "@", and the e-mail pattern is slow to find that out.
+        email = _EMAIL_RE.search(line) if "@" in line else None
+        phone = _PHONE_RE.search(_EMAIL_RE.sub("", line) if email else line)
         rest = line
         for found in (email, phone):
             if found:

@@ -19,6 +19,7 @@ import calendar
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -39,6 +40,8 @@ _APOSTROPHES = "'\u2019"
 
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _DIGIT_RE = re.compile(r"\d")
+# A run of digits; written "\d\d*" rather than "\d+" so that the search skips to a digit.
+DIGIT_RUN_RE = re.compile(r"\d\d*")
 _SLUG_GAP_RE = re.compile(r"[^a-z0-9]+")
 
 
@@ -60,6 +63,20 @@ def slugify(text: str, max_length: int = 80) -> str:
 
 
 # -- numbers --------------------------------------------------------------------------------
+
+
+def matches_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches are never empty and can only begin
+    at ``starts`` (in increasing order): trying those positions alone spares the regex engine
+    an attempt at every character in between, which is slow for patterns that start with a
+    lookbehind or an ignore-case word."""
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)):
+            end = match.end()
+            yield match
 
 
 @cache
@@ -84,6 +101,7 @@ def _check_groups(integer: str, text: str) -> str:
     return "".join(groups)
 
 
+@lru_cache(maxsize=4096)  # years and small counts come back document after document
 def parse_number(text: str, lang: str, *, exact: bool = False) -> int | float | Decimal:
     """The value of a number as written in ``lang`` ("7.844.830", "35,000", "1,5", "8%").
 
@@ -115,6 +133,8 @@ def parse_number(text: str, lang: str, *, exact: bool = False) -> int | float | 
     integer, _, fraction = text.rpartition(decimal_sep) if decimal_sep else (text, "", "")
     if not integer:
         raise ValueError(f"not a number: {original!r}")
+    if not fraction.isdigit() and fraction:
+        raise ValueError(f"a separator after the decimal point in number {original!r}")
     if len(kinds) == 2 or decimal_sep is None:
         integer = _check_groups(integer, original) if kinds else integer
     digits = sign + integer + ("." + fraction if fraction else "")
@@ -183,16 +203,16 @@ def find_numbers(text: str, lang: str, context_words: int = 4) -> list[NumberMat
 @lru_cache(maxsize=1)
 def _numbers(text: str, lang: str, context_words: int) -> tuple[NumberMatch, ...]:
     """``find_numbers``; the last text's are kept, as counts and percentages both need them."""
-    first_digit = _DIGIT_RE.search(text)
-    if first_digit is None:
+    # A number starts with a digit that follows no letter or digit: where a run of digits starts.
+    starts = [run.start() for run in DIGIT_RUN_RE.finditer(text)]
+    if not starts:
         return ()
-    numbers_from = first_digit.start()  # every number starts with a digit
     spans: list[tuple[int, int, str, bool]] = []
     if _symbols(lang)[1] == " ":
-        for m in _FR_SPACE_NUMBER_RE.finditer(text, numbers_from):
+        for m in matches_at(_FR_SPACE_NUMBER_RE, text, starts):
             spans.append((m.start(), m.end(), m.group(1), bool(m.group(2))))
     taken = [(s, e) for s, e, _, _ in spans]
-    for m in _NUMBER_RE.finditer(text, numbers_from):
+    for m in matches_at(_NUMBER_RE, text, starts):
         if not any(s <= m.start() < e for s, e in taken):
             spans.append((m.start(), m.end(), m.group(1), bool(m.group(3))))
     urls = _url_spans(text)
@@ -548,9 +568,18 @@ class LabelTable:
 
     def _lookup(self, text: str) -> tuple[str, str, int | None] | None:
         """``_find``, once text too long to be a label is set aside."""
-        if len(text) > self._max_letters and _ascii_letters(text) > self._max_letters:
+        if len(text) > self._max_letters and self._too_many_letters(text):
             return None
         return self._find(text)
+
+    def _too_many_letters(self, text: str) -> bool:
+        """Whether ``text`` has more ASCII letters than any label; the start of a line of prose
+        has enough of them already, so it is counted before the whole line."""
+        limit = self._max_letters
+        start = text[: 4 * limit]
+        return _ascii_letters(start) > limit or (
+            len(start) < len(text) and _ascii_letters(text) > limit
+        )
 
     def match(self, line: str) -> LabelMatch | None:
         """The label ``line`` is, alone ("Delegation") or followed by ': value'."""

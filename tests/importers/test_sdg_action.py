@@ -267,6 +267,27 @@ def test_currency_marks(sentence: str, countries: str, amount: str, currency: st
     assert (money["amount"], money["currency"]) == (amount, currency)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "headcount"),
+    [
+        ("Para la estrategia se CONTRATARON 12 educadoras de primera infancia.", 12),
+        ("Un Equipo de 8 psicólogas acompaña a las familias.", 8),
+        ("El GRUPO está conformado por una coordinadora, dos promotoras y 3 abogadas.", 6),
+        ("The city HIRED 30 social workers for the hubs.", 30),
+        ("In 2020, 25 professionals were recruited by the council.", 25),
+        ("A Team of 6 nurses visits the families.", 6),
+        ("The TEAM is made up of one manager and two nurses.", 3),
+        ("La ville a Embauché 14 agents de quartier.", 14),
+        ("Au total, 20 personnes ont été recrutées par la mairie.", 20),
+        ("Une ÉQUIPE DE 5 médiateurs suit les familles.", 5),
+        ("L'Équipe est composée d'une directrice et de trois éducatrices.", 4),
+    ],
+)
+def test_headcounts_in_any_case(sentence: str, headcount: int) -> None:
+    record = parse(minimal(sentence))
+    assert only(record["resources"], type="staff")["headcount"] == headcount
+
+
 def test_wrapped_paragraphs_and_in_kind_resources() -> None:
     text = (
         "Safe Homes for Older People\nMunicipality of Cuenca (Local / Regional Government)\n"
@@ -372,3 +393,11 @@ def test_hook_registers_the_importer() -> None:
     (importer,) = sdg_action.registry_importers()
     assert importer.name == "sdg_action"
     assert importer.version == "1.0"
+
+
+def test_a_broken_amount_is_left_out_not_a_crash() -> None:
+    """A typing slip in a figure ("1,201.2000,000") gives no amount; the rest still imports."""
+    text = (DATA / "en_windhoek.txt").read_text().replace("1,200,000", "1,201.2000,000")
+    record = parse(text)
+    assert [r["amount"] for r in record["resources"] if r["type"] == "financing"] == [None]
+    assert only(record["resources"], type="staff", headcount=45)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -57,12 +58,14 @@ def test_parse_number_exact_gives_decimal() -> None:
     assert tp.parse_number("66.027.584.870,25", "es", exact=True) == Decimal("66027584870.25")
 
 
+@pytest.mark.parametrize("exact", [False, True])
 @pytest.mark.parametrize(
-    "text", ["", "abc", "1.23.4", "12,34,567", "1..2", "1,2.3,4", ".5", "5.", "1.234.5", "1-2"]
+    "text", ["", "abc", "1.23.4", "12,34,567", "1..2", "1,2.3,4", ".5", "5.", "1.234.5", "1-2",
+             "1,201.2000,000"]
 )
-def test_parse_number_rejects_broken_numbers(text: str) -> None:
+def test_parse_number_rejects_broken_numbers(text: str, exact: bool) -> None:
     with pytest.raises(ValueError, match="number"):
-        tp.parse_number(text, "en")
+        tp.parse_number(text, "en", exact=exact)
 
 
 @settings(max_examples=150, deadline=None)
@@ -235,6 +238,16 @@ def test_find_numbers_gives_values_and_context() -> None:
     assert text[found[2].start : found[2].end] == "35 000"
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="12., a_-", max_size=40))
+def test_matches_at_the_possible_starts_is_finditer(text: str) -> None:
+    # A number here starts after no letter or digit, so only where a run of digits starts.
+    pattern = re.compile(r"(?<!\w)\d+(?:[.,]\d+)?")
+    starts = [run.start() for run in tp.DIGIT_RUN_RE.finditer(text)]
+    found = [m.span() for m in tp.matches_at(pattern, text, starts)]
+    assert found == [m.span() for m in pattern.finditer(text)]
+
+
 def test_find_counts_and_percentages() -> None:
     text = "Se atendieron 21.366 hogares y más de 1.200 personas. El 64% de los niños mejoró."
     counts = tp.find_counts(text, "es")
@@ -274,3 +287,5 @@ def test_label_table_matches_alone_inline_and_numbered() -> None:
     goal = table.match("Future Goal 12")
     assert (goal.key, goal.number) == ("goal", 12)
     assert table.match("Regional development") is None
+    assert table.match("Région: " + "Jalisco " * 60).value.startswith("Jalisco")
+    assert table.match("Région " + "Jalisco " * 60) is None
