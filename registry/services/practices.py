@@ -8,7 +8,6 @@ the commit. A failure before the commit writes nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Literal
 
 import jsonpatch
 import jsonpointer
+import orjson
 import pluggy
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, func, insert, select, update
@@ -83,11 +83,15 @@ def practice_id_for(format_name: str, source_id: str) -> str:
 
 
 def content_hash(record: dict) -> str:
-    """Hash of what a record says, leaving out when and as what it was stored."""
+    """Hash of what a record says, leaving out when and as what it was stored.
+
+    The canonical form is orjson's with sorted keys (migration 0004 moved stored hashes to it).
+    """
     provenance = {k: v for k, v in record["provenance"].items() if k != "imported_at"}
     body = {k: v for k, v in record.items() if k not in ("id", "revision", "provenance")}
-    canonical = json.dumps({**body, "provenance": provenance}, sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    canonical = orjson.dumps({**body, "provenance": provenance}, default=str,
+                             option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha256(canonical).hexdigest()
 
 
 class PracticeService:

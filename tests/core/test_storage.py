@@ -277,3 +277,33 @@ def test_bulk_import_indexes_itself_when_the_background_indexer_fails(
     assert reg.search.query("", per_page=1).total == imports.PARALLEL_FROM
     assert "background indexing failed (RuntimeError: disk full)" in caplog.text
     reg.close()
+
+
+def test_content_hashes_move_with_the_migrations_and_reimports_stay_unchanged(registry,
+                                                                              seed_paths):
+    """Migration 0004 rehashes stored revisions over orjson's canonical form; going back to
+    0003 restores ``json.dumps``'s. Either way an unchanged document writes nothing."""
+    import hashlib
+    import json
+
+    from registry.services.practices import content_hash
+
+    first = registry.imports.import_document(seed_paths["sdg_action"])
+    practice_id = first.practice_ids[0]
+
+    def stored_hash() -> str:
+        with registry.db.session() as session:
+            return session.scalar(select(Revision.content_hash)
+                                  .where(Revision.practice_id == practice_id))
+
+    record = registry.practices.get(practice_id)
+    assert stored_hash() == content_hash(record)
+    registry.db.downgrade("0003")
+    body = {k: v for k, v in record.items() if k not in ("id", "revision", "provenance")}
+    provenance = {k: v for k, v in record["provenance"].items() if k != "imported_at"}
+    old_form = json.dumps({**body, "provenance": provenance}, sort_keys=True, default=str)
+    assert stored_hash() == hashlib.sha256(old_form.encode()).hexdigest() != content_hash(record)
+    registry.db.upgrade()
+    assert stored_hash() == content_hash(record)
+    assert registry.imports.import_document(seed_paths["sdg_action"]).status == "unchanged"
+    assert _counts(registry) == (1, 1, 1)
