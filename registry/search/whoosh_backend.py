@@ -14,11 +14,12 @@ import json
 import logging
 import threading
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import cache
+from itertools import count, repeat
 from pathlib import Path
 
 import numpy as np
@@ -260,6 +261,46 @@ def _frequency(count: int, boost: float) -> tuple[float, bytes]:
     return float(count) * boost, pack_uint(count)
 
 
+#: The postings of one term: documents (in order), weights, values.
+_Postings = tuple[list[int], list[float], list[bytes]]
+
+
+class _CountedPostings:
+    """The postings of one counted field as three flat columns (term number, document,
+    count), each document's added in one go; grouped by term when the segment is written."""
+
+    def __init__(self, boost: float) -> None:
+        self.boost = boost
+        self.numbers: defaultdict[str, int] = defaultdict(count().__next__)
+        self.terms: list[int] = []
+        self.docs: list[int] = []
+        self.counts: list[int] = []
+
+    def add(self, docnum: int, counts: Counter) -> None:
+        self.terms.extend(map(self.numbers.__getitem__, counts))
+        self.docs.extend(repeat(docnum, len(counts)))
+        self.counts.extend(counts.values())
+
+    def grouped(self) -> dict[bytes, _Postings]:
+        """Each term's postings, in document order (a stable sort by term keeps it)."""
+        order = np.argsort(np.array(self.terms), kind="stable")
+        terms = np.array(self.terms)[order]
+        docs = np.array(self.docs)[order]
+        counts = np.array(self.counts)[order]
+        starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+        ends = np.append(starts[1:], len(terms))
+        span = dict(zip(terms[starts].tolist(), zip(starts.tolist(), ends.tolist(),
+                                                     strict=True), strict=True))
+        grouped = {}
+        for term, number in self.numbers.items():
+            start, end = span[number]
+            weighed = [_frequency(n, self.boost) for n in counts[start:end].tolist()]
+            grouped[term.encode("utf-8")] = (docs[start:end].tolist(),
+                                             [weight for weight, _ in weighed],
+                                             [value for _, value in weighed])
+        return grouped
+
+
 class _TermPool:
     """A segment writer's postings, kept per field and term as they come.
 
@@ -267,23 +308,46 @@ class _TermPool:
     hands them to the field writer one at a time. Documents reach a writer in order, and so
     do the postings of the segments it merges, so each term's postings arrive in document
     order: kept per term, the segment is written a term at a time (``_SegmentWriter``).
+    The fields ``_add_documents`` counts itself are kept as columns (``_CountedPostings``).
     """
 
     def __init__(self) -> None:
-        self.terms: dict[tuple[str, bytes], tuple[list[int], list[float], list[bytes]]] = {}
+        self.counted: dict[str, _CountedPostings] = {}
+        self.terms: dict[str, dict[bytes, _Postings]] = {}
 
     def add(self, item: tuple) -> None:
-        """One posting, from whoosh's own code (the segments a commit merges)."""
+        """One posting, from whoosh's own code (the segments a commit merges) or of a field
+        that is not counted."""
         fieldname, btext, docnum, weight, value = item
-        found = self.terms.get((fieldname, btext))
+        found = self.terms.setdefault(fieldname, {}).get(btext)
         if found is None:
-            found = self.terms[fieldname, btext] = ([], [], [])
+            found = self.terms[fieldname][btext] = ([], [], [])
         found[0].append(docnum)
         found[1].append(weight)
         found[2].append(value or b"")
 
+    def add_counts(self, fieldname: str, boost: float, docnum: int, counts: Counter) -> None:
+        """A document's term counts in a counted field."""
+        postings = self.counted.get(fieldname)
+        if postings is None:
+            postings = self.counted[fieldname] = _CountedPostings(boost)
+        postings.add(docnum, counts)
+
+    def by_field(self) -> Iterator[tuple[str, dict[bytes, _Postings]]]:
+        """Each field's terms and their postings, fields in name order; a merged segment's
+        postings of a counted field come after the field's own (their documents do)."""
+        for fieldname in sorted(self.counted.keys() | self.terms.keys()):
+            terms = self.counted[fieldname].grouped() if fieldname in self.counted else {}
+            for btext, (docs, weights, values) in self.terms.get(fieldname, {}).items():
+                if btext in terms:
+                    for column, more in zip(terms[btext], (docs, weights, values), strict=True):
+                        column.extend(more)
+                else:
+                    terms[btext] = (docs, weights, values)
+            yield fieldname, terms
+
     def cleanup(self) -> None:
-        self.terms = {}
+        self.counted, self.terms = {}, {}
 
 
 class _SegmentWriter(SegmentWriter):
@@ -310,21 +374,14 @@ class _SegmentWriter(SegmentWriter):
 
     def _write_terms(self, lengths) -> None:
         fieldwriter = self.fieldwriter
-        terms = self.pool.terms
-        current = None
-        doc_lengths: list[int | None] = []
-        for fieldname, btext in sorted(terms):
-            if fieldname != current:
-                if current is not None:
-                    fieldwriter.finish_field()
-                fieldwriter.start_field(fieldname, self.schema[fieldname])
-                current = fieldname
-                length_of = lengths.doc_field_length_reader(fieldname)
-                doc_lengths = [length_of(docnum) for docnum in range(lengths.doc_count_all())]
-            fieldwriter.start_term(btext)
-            _write_postings(fieldwriter._postwriter, *terms[fieldname, btext], doc_lengths)
-            fieldwriter.finish_term()
-        if current is not None:
+        for fieldname, terms in self.pool.by_field():
+            fieldwriter.start_field(fieldname, self.schema[fieldname])
+            length_of = lengths.doc_field_length_reader(fieldname)
+            doc_lengths = [length_of(docnum) for docnum in range(lengths.doc_count_all())]
+            for btext in sorted(terms):
+                fieldwriter.start_term(btext)
+                _write_postings(fieldwriter._postwriter, *terms[btext], doc_lengths)
+                fieldwriter.finish_term()
             fieldwriter.finish_field()
 
 
@@ -367,7 +424,7 @@ def _add_documents(writer: _SegmentWriter, docs: list[dict]) -> None:
             for docnum in searcher._find_unique([(name, doc[name]) for name in unique
                                                  if name in doc]):
                 writer.delete_document(docnum)
-    terms = writer.pool.terms
+    pool = writer.pool
     perdocwriter = writer.perdocwriter
     for doc in docs:
         names = sorted(doc)
@@ -383,25 +440,16 @@ def _add_documents(writer: _SegmentWriter, docs: list[dict]) -> None:
                 length = 0
                 if field.indexed:
                     if counted[name] and isinstance(value, str):
-                        boost = field.format.field_boost
                         counts = Counter(_SPACE_TOKENS.findall(value))
-                        postings = [(term.encode("utf-8"), *_frequency(count, boost))
-                                    for term, count in counts.items()]
+                        if counts:
+                            pool.add_counts(name, field.format.field_boost, docnum, counts)
                         if field.scorable:
                             length = sum(counts.values())
                     else:
-                        items = list(field.index(value))
-                        postings = [(tbytes, weight, vbytes or b"")
-                                    for tbytes, _freq, weight, vbytes in items]
-                        if field.scorable:
-                            length = sum(freq for _t, freq, _w, _v in items)
-                    for btext, weight, value_bytes in postings:
-                        found = terms.get((name, btext))
-                        if found is None:
-                            found = terms[name, btext] = ([], [], [])
-                        found[0].append(docnum)
-                        found[1].append(weight)
-                        found[2].append(value_bytes)
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            pool.add((name, tbytes, docnum, weight, vbytes))
+                            if field.scorable:
+                                length += freq
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
                 if field.column_type:
                     perdocwriter.add_column_value(name, field.column_type,
