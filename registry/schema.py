@@ -340,6 +340,25 @@ class GoodPractice(ContractSchema):
 
 RECORD_FIELDS: tuple[str, ...] = tuple(GoodPractice._declared_fields)
 
+_CONTRACT = GoodPractice()
+_AMOUNT = Resource._declared_fields["amount"]
+
+
+def load_record(record: dict) -> dict:
+    """``GoodPractice().dump(GoodPractice().load(record))``: the record as the contract reads
+    it, in its JSON form, or the ``ValidationError``.
+
+    Every imported record goes through this. What ``load`` gives is already that JSON form
+    but for amounts, which it reads as ``Decimal``: those alone are dumped, rather than the
+    whole record a second time (``tests/core/test_schema.py`` checks that no other field
+    type needs dumping).
+    """
+    loaded = _CONTRACT.load(record)
+    for resource in loaded["resources"]:
+        if resource["amount"] is not None:
+            resource["amount"] = _AMOUNT.serialize("amount", resource)
+    return loaded
+
 #: Fields a user expects filled in; ``missing_fields`` reports the ones that are empty.
 EXPECTED_FIELDS = (
     "title", "description", "aims", "start_date", "end_date", "jurisdiction.country",

@@ -27,7 +27,7 @@ from registry.errors import InUse, NotFound, RecordInvalid, StaleVersion
 from registry.models import Entry, Practice, Revision, SourceDocument, utcnow
 from registry.permissions import Identity
 from registry.plugins import call_each, report_failure
-from registry.schema import GoodPractice, flatten_errors, load_tags
+from registry.schema import flatten_errors, load_record, load_tags
 from registry.search import SearchIndex
 from registry.services.stamp import ChangeStamp
 
@@ -55,7 +55,6 @@ _RECORD = (select(REVISIONS.c.record, REVISIONS.c.number)
            .where(PRACTICES.c.id == bindparam("practice_id")))
 _CURRENT_RECORD = _RECORD.where(REVISIONS.c.number == PRACTICES.c.version)
 _RECORD_AT = _RECORD.where(REVISIONS.c.number == bindparam("number"))
-_CONTRACT = GoodPractice()
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ class PracticeService:
         """
         record = {k: v for k, v in record.items() if k != "revision"}  # read-only, from get()
         try:
-            data = _CONTRACT.dump(_CONTRACT.load(record))
+            data = load_record(record)
         except ValidationError as exc:
             raise RecordInvalid(_summary(flatten_errors(exc.messages)),
                                 fields=flatten_errors(exc.messages)) from exc
@@ -148,10 +147,10 @@ class PracticeService:
         if not text.strip():
             raise RecordInvalid("the text is empty", fields={"text": ["give a text to map"]})
         lang = language or "und"
-        record = _CONTRACT.dump(_CONTRACT.load({
+        record = load_record({
             "language": lang, "title": {lang: text.strip().splitlines()[0][:200]},
             "description": {lang: text},
-            "provenance": {"format": "text", "source_id": "text"}}))
+            "provenance": {"format": "text", "source_id": "text"}})
         return self.derive_tags(record)
 
     def remap(self, progress: Callable[[int], None] | None = None) -> Counter:
