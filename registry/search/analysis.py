@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import chain
 
 import Stemmer
 from whoosh.lang.stopwords import stoplists
@@ -19,12 +21,16 @@ from whoosh.lang.stopwords import stoplists
 LANGUAGES = ("es", "en", "fr", "pt")
 STEMMER_NAMES = {"es": "spanish", "en": "english", "fr": "french", "pt": "portuguese"}
 
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ß": "ss",
-                            "’": "'", "ı": "i"})
-#: Whether a text has anything to translate (``str.translate`` costs the same either way).
-_HAS_LIGATURE = re.compile("[œæøłđß’ı]")
+#: Replaced one by one: ``str.translate`` looks every character of a text up in a dict, and
+#: ``str.replace`` of a character the text lacks only scans it.
+_LIGATURES = (("œ", "oe"), ("æ", "ae"), ("ø", "o"), ("ł", "l"), ("đ", "d"), ("ß", "ss"),
+              ("’", "'"), ("ı", "i"))
 WORD = re.compile(r"[^\W_]+")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+#: Entries a memo holds before it starts afresh (some megabytes at most), and the longest
+#: string it keeps (long chunks, such as whole lines of unspaced scripts, seldom recur).
+MEMO_SIZE = 1 << 15
+MEMO_KEY_LENGTH = 40
 
 
 def fold(text: str) -> str:
@@ -32,9 +38,27 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     text = text.casefold()
-    if _HAS_LIGATURE.search(text):
-        text = text.translate(_LIGATURES)
+    for ligature, plain in _LIGATURES:
+        if ligature in text:
+            text = text.replace(ligature, plain)
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+class _Memo(dict):
+    """Results of a function of a string, computed on first use: texts repeat their words,
+    so a dict lookup replaces most calls. Emptied when full; it soon fills again."""
+
+    def __init__(self, compute: Callable[[str], object]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: str) -> object:
+        value = self.compute(key)
+        if len(key) <= MEMO_KEY_LENGTH:
+            if len(self) >= MEMO_SIZE:
+                self.clear()
+            self[key] = value
+        return value
 
 
 STOP_WORDS: dict[str, frozenset[str]] = {
@@ -44,21 +68,27 @@ STOP_WORDS: dict[str, frozenset[str]] = {
 QUERY_STOP_WORDS: frozenset[str] = frozenset().union(*STOP_WORDS.values())
 
 _STEMMERS = {lang: Stemmer.Stemmer(name) for lang, name in STEMMER_NAMES.items()}
+_STEMS = {lang: _Memo(stemmer.stemWord) for lang, stemmer in _STEMMERS.items()}
+
+#: The words of each whitespace-separated chunk of text. Folding never moves a word boundary
+#: across white space (every white space character folds to itself or to spaces, none of
+#: them a word character or a combining mark), so a text's words are its chunks' words.
+_CHUNK_WORDS = _Memo(lambda chunk: tuple(WORD.findall(fold(chunk))))
 
 
 def words(text: str) -> list[str]:
     """The folded words of a text, stop words included."""
-    return WORD.findall(fold(text))
+    return list(chain.from_iterable(map(_CHUNK_WORDS.__getitem__, text.split())))
 
 
 def stem_all(found: list[str], lang: str) -> list[str]:
     """The stems of folded words in ``lang``, stop words included."""
-    return _STEMMERS[lang].stemWords(found)
+    return list(map(_STEMS[lang].__getitem__, found))
 
 
 def phrase_keys(text: str, lang: str) -> list[str]:
     """Every folded word of a text stemmed in ``lang``, stop words included (for phrases)."""
-    return _STEMMERS[lang].stemWords(words(text))
+    return stem_all(words(text), lang)
 
 
 def plural(word: str, lang: str) -> str:

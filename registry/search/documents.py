@@ -98,7 +98,7 @@ def build_document(record: dict, facets: Sequence[Facet], thesaurus: Thesaurus
         title_key=fold(display_title(record)).strip(),
     )
     concepts: set[str] = set()
-    spell: set[str] = set()
+    seen: dict[str, set[str]] = {}
     for i, (lang, text) in enumerate(texts):
         stop = STOP_WORDS[lang]
         found = words(text)
@@ -108,9 +108,11 @@ def build_document(record: dict, facets: Sequence[Facet], thesaurus: Thesaurus
         if i < title_count:
             doc.title_terms.extend(terms)
         concepts |= thesaurus.concepts_in(keys, lang)
-        spell.update(w for w in set(found) - stop if len(w) >= MIN_SPELL_LENGTH and w.isalpha())
+        seen.setdefault(lang, set()).update(found)
+    # each word is checked once, however many texts and times it occurs in
+    spell = set().union(*(found - STOP_WORDS[lang] for lang, found in seen.items()))
     doc.concepts = sorted(concepts)
-    doc.spell = sorted(spell)
+    doc.spell = sorted(w for w in spell if len(w) >= MIN_SPELL_LENGTH and w.isalpha())
     return doc
 
 

@@ -72,4 +72,9 @@ TAG_FILTER = Facet("tag", "Tag", lambda r: [f"{t['scheme']}:{t['code']}"
 
 def values_of(facet: Facet, record: dict) -> list[str]:
     """A facet's values for a record, as strings, each once."""
-    return list(dict.fromkeys(str(v) for v in facet.extract(record) or () if v not in (None, "")))
+    values = facet.extract(record)
+    if not values:
+        return []
+    found = [str(v) for v in values if v not in (None, "")]
+    # most facets have one value at most: nothing to deduplicate
+    return list(dict.fromkeys(found)) if len(found) > 1 else found

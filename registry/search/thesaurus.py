@@ -50,11 +50,21 @@ class Thesaurus:
                         if (keys, concept) not in table.get(keys[0], ()):
                             table.setdefault(keys[0], []).append((keys, concept))
         self._first_keys: dict[tuple[str, str], set[str]] = {}
+        #: Per language and first key: the concepts of one-word terms, and the longer terms
+        #: with their keys and as a ``_joined`` needle.
+        self._starts: dict[str, dict[str, tuple[frozenset[str],
+                                                list[tuple[str, tuple[str, ...], str]]]]] = {}
         for lang, table in self._phrases.items():
             for key, phrases in table.items():
                 phrases.sort(key=lambda item: -len(item[0]))
                 for _, concept in phrases:
                     self._first_keys.setdefault((concept, lang), set()).add(key)
+            self._starts[lang] = {
+                key: (frozenset(c for phrase, c in phrases if len(phrase) == 1),
+                      [(_joined(p), p, c) for p, c in phrases if len(p) > 1])
+                for key, phrases in table.items()}
+        #: Sets, for a set intersection walks the smaller side only if both are sets.
+        self._start_keys = {lang: frozenset(table) for lang, table in self._phrases.items()}
 
     @classmethod
     def load(cls, extra: Iterable[Concepts] = ()) -> Thesaurus:
@@ -80,19 +90,31 @@ class Thesaurus:
 
     def concepts_in(self, keys: Sequence[str], lang: str) -> set[str]:
         """The concepts ``match`` finds, without their places: what a practice is indexed
-        under. Only the keys that start a term are looked at again."""
-        table = self._phrases[lang]
+        under. Set operations stand in for a walk over every key: a one-word term is found
+        when its key is there, a longer one looked for only when all its keys are."""
+        starts = self._starts[lang]
+        present = set(keys)
         found: set[str] = set()
-        for i in [i for i, key in enumerate(keys) if key in table]:
-            for phrase, concept in table[keys[i]]:
-                if concept not in found and (len(phrase) == 1
-                                             or tuple(keys[i:i + len(phrase)]) == phrase):
-                    found.add(concept)
+        joined = ""
+        for key in present.intersection(self._start_keys[lang]):
+            single, longer = starts[key]
+            found |= single
+            for needle, phrase, concept in longer:
+                if concept not in found and present.issuperset(phrase):
+                    joined = joined or _joined(keys)
+                    if needle in joined:
+                        found.add(concept)
         return found
 
     def first_keys(self, concepts: set[str], lang: str) -> set[str]:
         """The first phrase key of each ``lang`` term of these concepts (snippets seek them)."""
         return set().union(*(self._first_keys.get((c, lang), ()) for c in concepts))
+
+
+def _joined(keys: Sequence[str]) -> str:
+    """Keys as one string in which a phrase is a substring: keys are stems of words, and no
+    word holds a NUL."""
+    return "\0" + "\0".join(keys) + "\0"
 
 
 def _number_forms(term: str, lang: str) -> set[tuple[str, ...]]:
