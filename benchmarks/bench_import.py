@@ -1,11 +1,13 @@
 """Import throughput, end to end, with the time of each stage and a floor measured in the same run.
 
-    python benchmarks/bench_import.py [--documents N]
+    python benchmarks/bench_import.py [--documents N] [--runs R]
 
 Generates N documents of the four formats from the seeds (new ids, titles, places, numbers and
 periods), imports them into a fresh SQLite registry through the import service (read → detect
 → parse → validate and hooks → store → index), then inserts the same records as plain JSON
-rows with sqlite3 as the floor. Prints a table.
+rows with sqlite3 as the floor. Prints a table: the median of R runs of each configuration
+(this machine's speed varies from run to run), their range, and the processor time spent per
+document in all processes together.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import argparse
 import dataclasses
 import json
 import random
+import resource
 import sqlite3
+import statistics
 import tempfile
 import time
 from collections import Counter
@@ -67,8 +71,11 @@ CONFIGURATIONS = {
 }
 
 
-def run(count: int, label: str, settings: dict) -> float:
-    """Import ``count`` generated documents into a fresh registry; print the stage table."""
+def run(count: int, label: str, settings: dict) -> tuple[float, float]:
+    """Import ``count`` generated documents into a fresh registry; print the stage table.
+
+    Returns documents/s and the processor milliseconds per document of every process.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         (tmp_path / "docs").mkdir()
@@ -76,9 +83,11 @@ def run(count: int, label: str, settings: dict) -> float:
         config = dataclasses.replace(Config(instance_dir=tmp_path / "instance"), **settings)
         registry = Registry.from_config(config)
         registry.init()
+        cpu_before = _cpu_seconds()
         started = time.perf_counter()
         results = registry.imports.import_paths(paths)
         total = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before
         stages = dict(registry.imports.stage_times)
         records = [r for res in results for r in res.records]
         statuses = Counter(r.status for r in results)
@@ -88,9 +97,18 @@ def run(count: int, label: str, settings: dict) -> float:
           f"{config.import_workers} worker process(es); {dict(statuses)}")
     print(f"| {'stage (summed over processes)':<30} | {'seconds':>8} | {'per document':>12} |")
     print(f"|{'-' * 32}|{'-' * 10}|{'-' * 14}|")
-    for name, spent in [*stages.items(), ("end to end (wall clock)", total)]:
+    for name, spent in [*stages.items(), ("end to end (wall clock)", total),
+                        ("processor time, all processes", cpu)]:
         print(f"| {name:<30} | {spent:8.3f} | {spent / count * 1000:9.3f} ms |")
-    return count / total
+    return count / total, cpu / count * 1000
+
+
+def _cpu_seconds() -> float:
+    """Processor time of this process and of its finished child processes (the import's
+    workers and indexer are joined before ``import_paths`` returns)."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def floor(count: int) -> float:
@@ -117,11 +135,18 @@ def floor(count: int) -> float:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Import throughput benchmark")
     parser.add_argument("--documents", type=int, default=2000)
-    count = parser.parse_args().documents
-    rates = {label: run(count, label, settings) for label, settings in CONFIGURATIONS.items()}
-    print(f"\n| {'configuration':<32} | {'documents/s':>11} |")
-    print(f"|{'-' * 34}|{'-' * 13}|")
-    for label, rate in rates.items():
-        print(f"| {label:<32} | {rate:11,.0f} |")
-    print(f"| {'floor: plain JSON rows (sqlite3)':<32} | {floor(count):11,.0f} |")
-    print("goal: ≥ 500 documents/s end to end")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    measured = {label: [run(args.documents, label, settings) for _ in range(args.runs)]
+                for label, settings in CONFIGURATIONS.items()}
+    print(f"\n| {'configuration':<32} | {'documents/s':>11} | {'range':>11} "
+          f"| {'CPU ms/doc':>10} |")
+    print(f"|{'-' * 34}|{'-' * 13}|{'-' * 13}|{'-' * 12}|")
+    for label, runs in measured.items():
+        rates = [rate for rate, _ in runs]
+        cpu = statistics.median(ms for _, ms in runs)
+        print(f"| {label:<32} | {statistics.median(rates):11,.0f} "
+              f"| {min(rates):5,.0f}–{max(rates):<5,.0f} | {cpu:10.2f} |")
+    print(f"| {'floor: plain JSON rows (sqlite3)':<32} | {floor(args.documents):11,.0f} "
+          f"| {'':11} | {'':10} |")
+    print(f"median of {args.runs} runs each; goal: ≥ 500 documents/s end to end")
