@@ -10,6 +10,7 @@ keyword tags. People named in the text stay in the description only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import TypeVar
 
@@ -68,7 +69,7 @@ COURTESIES = {
           r"de\s+vous\s+(?:annoncer|informer|faire\s+savoir)\s+que\s+",
 }
 EMPTY_VERBS = {
-    "en": r"\s+(?:was|were)\s+(?:carried\s+out|held|conducted)\b|\s+took\s+place\b",
+    "en": r"\s+(?:(?:was|were)\s+(?:carried\s+out|held|conducted)|took\s+place)\b",
     "es": r"\s*\b(?:se\s+llevó\s+a\s+cabo|se\s+realizó|se\s+celebró|tuvo\s+lugar|"
           r"fue\s+realizad[oa])\b",
     "fr": r"\s*\b(?:a\s+eu\s+lieu|s['’]est\s+(?:tenue?|déroulée?)|a\s+été\s+(?:réalisée?|menée?))"
@@ -128,6 +129,19 @@ PARTNER_LISTS_BEFORE = {
     "es": r"\s+(?:participaron\s+(?:todas|todos|también)|todas\s+participaron)\b",
     "fr": r"\s+ont\s+(?:toutes?|tous|également)\s+participé\b",
 }
+# The words in lower case that each alternative of a PARTNER_LISTS (PARTNER_LISTS_BEFORE)
+# pattern needs, all of them; a sentence with none of these sets is not searched. None has an
+# "i" or an "s": ignoring case, a pattern matches them as "ı", "İ" or "ſ", which str.lower()
+# does not turn back into them.
+PARTNER_LIST_WORDS = {
+    "en": (("organ", "by"), ("along",), ("together",), ("uch",), ("partner",), ("collabora",),
+           ("upport",), ("nclude", "ence"), ("jo", "ntly")),
+    "es": (("organ", "por"), ("junto",), ("tale", "como"), ("al", "anza", "con"),
+           ("colabora",), ("apoyo",), ("contó",)),
+    "fr": (("organ", "par"), ("aux", "côté"), ("partenar", "avec"), ("collabora", "avec"),
+           ("avec", "out", "le"), ("tel", "que"), ("conjo", "avec"), ("compté",)),
+}
+PARTNER_LIST_BEFORE_WORDS = {"en": (("all", "pated"),), "es": (("paron",),), "fr": (("ont", "pé"),)}
 _LIST_SPLIT = r",\s*(?:and\s+|y\s+|et\s+)?|\s+(?:and|y|et)\s+"
 # Words that make a list item a person ("Matilde Luna (Director of RELAF)"), not a partner.
 ROLE_WORDS = (
@@ -163,6 +177,24 @@ PROGRAMMES = {
         r"[“\"«]\s*(?P<name>[^”\"»]+?)\s*[”\"»]",
     ),
 }
+# What every match of each PROGRAMMES pattern has in it, one of (case matters): a programme
+# word, or an opening quote; a text without any is not searched.
+_QUOTES = ("“", '"', "«")
+PROGRAMME_WORDS = {
+    "en": (("Program", "Project", "Strategy"), _QUOTES),
+    "es": (("Programa", "Proyecto", "Estrategia"), _QUOTES),
+    "fr": (("Programme", "Projet", "Stratégie"), _QUOTES),
+}
+
+
+def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    r"""``re.compile(pattern, flags)`` with a leading "\s+" written "\s\s*", which matches the
+    same: a search skips ahead to where a pattern's first character can be, but not to where a
+    repeat can start, so it would try every place."""
+    if pattern.startswith(r"\s+"):
+        pattern = r"\s\s*" + pattern.removeprefix(r"\s+")
+    return re.compile(pattern, flags)
+
 
 _SECTION_RE = re.compile(
     r"^[ \t]*(?P<country>[^\W\d_][^|\n]{0,60}?)[ \t]*\|[ \t]*(?P<period>[^|\n]*?\d{4})[ \t]*$",
@@ -176,17 +208,17 @@ _ACRONYM_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z&]{2,}\b")
 _ROMAN_RE = re.compile(r"^[IVXLC]+$")
 _TOKEN_RE = re.compile(r"\s+([A-ZÀ-Þ][\w’'-]*)")
 _POSSESSIVE_RE = re.compile(r"[’']s$")
-_SPACES_RE = re.compile(r"\s+")
 _DIGIT_RE = re.compile(r"\d")
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
 _ASIDE_RE = re.compile(r"\s*\(.*?\)")
 _PARENTHESES_RE = re.compile(r"\s*\([^()]*\)")
+_STOP_MARK_RE = re.compile(r"[,;:]")
 _INSIDE_PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
 _YEAR_RE = re.compile(r"\d{4}")
-_SPACE_COMMA_RE = re.compile(r"\s+,")
 _DOUBLE_COMMA_RE = re.compile(r",\s*,")
 _LEADING_COMMA_RE = re.compile(r"^,\s*")
-_TRAILING_STOPS_RE = re.compile(r"[\s.]+$")
+# "[\s.]+$", written so that a search skips to the spaces and stops.
+_TRAILING_STOPS_RE = re.compile(r"[\s.][\s.]*$")
 _SENTENCE_STOP_RE = re.compile(r"[.;](?:\s|$)")
 _LIST_PIECES_RE = re.compile(rf"({_LIST_SPLIT}|[()])")
 _LIST_SPLIT_RE = re.compile(_LIST_SPLIT)
@@ -196,25 +228,24 @@ _ITEM_ARTICLE_RE = re.compile(
 _ROLE_RE = re.compile(rf"\b(?:{ROLE_WORDS})\b")
 _ROLE_WORD_RE = re.compile(ROLE_WORDS)
 _TRAILING_ACRONYM_RE = re.compile(r"\b([A-Z]{2,})\s*$")
-_MEMBER_RE = re.compile(rf"\s+(?:{MEMBER_WORDS})$", re.I)
+_MEMBER_RE = _compile(rf"\s+(?:{MEMBER_WORDS})$", re.I)
 
 # The per-language pattern tables above, compiled once.
 _APPEAL_RES = {lang: re.compile(pattern) for lang, pattern in APPEALS.items()}
 _INTRO_RES = {lang: re.compile(pattern, re.I) for lang, pattern in INTROS.items()}
 _COURTESY_RES = {lang: re.compile(pattern, re.I) for lang, pattern in COURTESIES.items()}
-_EMPTY_VERB_RES = {lang: re.compile(pattern, re.I) for lang, pattern in EMPTY_VERBS.items()}
-_CUT_RES = {lang: re.compile(pattern, re.I) for lang, pattern in CUTS.items()}
-_CUT_OR_STOP_RES = {lang: re.compile(r"[,;:]|" + pattern, re.I) for lang, pattern in CUTS.items()}
+_EMPTY_VERB_RES = {lang: _compile(pattern, re.I) for lang, pattern in EMPTY_VERBS.items()}
+_CUT_RES = {lang: _compile(pattern, re.I) for lang, pattern in CUTS.items()}
 _ARTICLE_RES = {lang: re.compile(pattern, re.I) for lang, pattern in ARTICLES.items()}
 _ANAPHORA_RES = {lang: re.compile(pattern, re.I) for lang, pattern in ANAPHORA.items()}
-_LOCATIVE_RES = {lang: re.compile(pattern) for lang, pattern in LOCATIVES.items()}
+_LOCATIVE_RES = {lang: _compile(pattern) for lang, pattern in LOCATIVES.items()}
 _DESTINATION_RES = {lang: re.compile(pattern) for lang, pattern in DESTINATIONS.items()}
 _PARTNER_LIST_RES = {lang: re.compile(pattern, re.I) for lang, pattern in PARTNER_LISTS.items()}
 _PARTNER_LIST_BEFORE_RES = {
-    lang: re.compile(pattern, re.I) for lang, pattern in PARTNER_LISTS_BEFORE.items()
+    lang: _compile(pattern, re.I) for lang, pattern in PARTNER_LISTS_BEFORE.items()
 }
 _PROGRAMME_RES = {
-    lang: tuple(re.compile(pattern) for pattern in patterns)
+    lang: tuple(zip(map(re.compile, patterns), PROGRAMME_WORDS[lang], strict=True))
     for lang, patterns in PROGRAMMES.items()
 }
 # Folded heading -> its language; reversed, so the first language wins a shared heading.
@@ -233,7 +264,7 @@ class RelafNewsletterImporter:
         """Sure with a "Country | Period" line and the heading; fairly sure with the line only."""
         # Every section line has a "|"; the first one naming a country is enough.
         if "|" not in text or not any(
-            tp.country_code(m["country"]) for m in _SECTION_RE.finditer(text)
+            tp.country_code(m["country"]) for m in _section_lines(text)
         ):
             return 0.0
         return 0.95 if _heading(text) else 0.6
@@ -241,7 +272,7 @@ class RelafNewsletterImporter:
     def parse(self, text: str, source: Source) -> list[dict]:
         """One technical-cooperation record per country section."""
         text = text.replace("\r\n", "\n")
-        sections = list(_SECTION_RE.finditer(text))
+        sections = list(_section_lines(text))
         if not sections:
             raise DocumentRejected(
                 "no 'Country | Period' section line (e.g. 'Mexico | November - December 2016')",
@@ -264,7 +295,7 @@ class RelafNewsletterImporter:
                 f"unknown country {country_name!r} in section line {header[0].strip()!r}",
                 field="jurisdiction.country",
             )
-        period = _SPACES_RE.sub(" ", header["period"]).strip()
+        period = " ".join(header["period"].split())
         start, end = tp.parse_period(period, lang)
         if start is None or end is None:
             raise DocumentRejected(
@@ -274,6 +305,7 @@ class RelafNewsletterImporter:
         paragraphs = [" ".join(p.split()) for p in _BLANK_LINE_RE.split(body) if p.strip()]
         paragraphs = [p for p in paragraphs if not _table(_APPEAL_RES, lang).match(p)]
         description = "\n\n".join(paragraphs)
+        sentences = [_sentences(paragraph) for paragraph in paragraphs]
         programmes = _programmes(description, lang)
         programme_acronyms = {acronym for _, acronym in programmes if acronym}
         raw = {
@@ -304,11 +336,12 @@ class RelafNewsletterImporter:
             "beneficiaries": [],
             "stakeholders": [
                 {"name": name, "role": "partner", "contribution": None}
-                for name in _partners(description, lang, programme_acronyms)
+                for name in _partners(description, _run_on(paragraphs, sentences), lang,
+                                      programme_acronyms)
             ],
             "kpis": [],
             "resources": [],
-            "events": _events(paragraphs, lang, start, end),
+            "events": _events(sentences, lang, start, end),
             "evaluations": [],
             "future_goals": [],
             "tags": [
@@ -328,6 +361,18 @@ class RelafNewsletterImporter:
         }
 
 
+def _section_lines(text: str) -> Iterator[re.Match[str]]:
+    """``_SECTION_RE.finditer(text)``: a section line has a "|", so only the lines with one are
+    tried, from their start."""
+    starts = []
+    bar = text.find("|")
+    while bar != -1:
+        starts.append(text.rfind("\n", 0, bar) + 1)
+        line_end = text.find("\n", bar)
+        bar = text.find("|", line_end) if line_end != -1 else -1
+    return tp.matches_at(_SECTION_RE, text, starts)
+
+
 def _heading(text: str) -> tuple[str, str] | None:
     """(language, heading as written) of the newsletter heading line, if there is one."""
     for line in text.splitlines()[:20]:
@@ -345,31 +390,75 @@ def _sentences(paragraph: str) -> list[str]:
     return [s.strip() for s in sentences if s.strip()]
 
 
+def _run_on(paragraphs: list[str], sentences: list[list[str]]) -> list[str]:
+    """``_sentences(" ".join(paragraphs))`` from the ``sentences`` of each paragraph: the last
+    sentence of a paragraph runs on into the next one unless a sentence end is between them."""
+    joined: list[str] = []
+    for i, own in enumerate(sentences):
+        if i and not _SENTENCE_END.match(f"{paragraphs[i - 1][-1]} {paragraphs[i][0]}"):
+            joined[-1] = f"{joined[-1]} {own[0]}"
+            own = own[1:]
+        joined += own
+    return joined
+
+
 def _table(table: dict[str, T], lang: str) -> T:
     return table.get(lang, table["en"])
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``words``: a pattern that needs one is worth trying."""
+    return any(map(text.__contains__, words))
+
+
+def _present(needs: tuple[tuple[str, ...], ...], text: str) -> tuple[tuple[str, ...], ...]:
+    """The sets of ``needs`` all of whose words are in ``text``. A pattern each alternative of
+    which needs the words of one set cannot match without one present, and a part of ``text``
+    (a sentence) can only have these."""
+    return tuple(words for words in needs if all(map(text.__contains__, words)))
 
 
 # -- events ---------------------------------------------------------------------------------
 
 
 @cache
-def _date_re(lang: str) -> re.Pattern[str]:
-    """Day-and-month mentions in ``lang``, month names from CLDR."""
+def _month_names(lang: str) -> frozenset[str]:
+    """The wide month names of ``lang`` from CLDR, in dates and standing alone."""
     names: set[str] = set()
     for context in ("format", "stand-alone"):
         names |= set(get_month_names("wide", context=context, locale=lang).values())
+    return frozenset(names)
+
+
+@cache
+def _date_re(lang: str) -> re.Pattern[str]:
+    """Day-and-month mentions in ``lang``, month names from CLDR."""
+    names = _month_names(lang)
     months = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
     return re.compile(_table(DATES, lang).format(M=months))
 
 
-def _events(paragraphs: list[str], lang: str, start: str, end: str) -> list[dict]:
-    """Every sentence with a day and month, dated within the section's period."""
+@cache
+def _month_words(lang: str) -> tuple[str, ...]:
+    """The longest piece of each month name of ``lang`` in lower case that has no "i" or "s"
+    (see PARTNER_LIST_WORDS): a sentence with none of them names no month."""
+    return tuple({max(re.split("[is]", name.lower()), key=len) for name in _month_names(lang)})
+
+
+def _events(paragraphs: list[list[str]], lang: str, start: str, end: str) -> list[dict]:
+    """Every sentence with a day and month, dated within the section's period; ``paragraphs``
+    are the sentences of each paragraph."""
     events = []
-    for paragraph in paragraphs:
-        sentences = _sentences(paragraph)
+    # Every date mention has a month and a digit (the day).
+    lowered = " ".join(" ".join(sentences) for sentences in paragraphs).lower()
+    months = tuple(filter(lowered.__contains__, _month_words(lang)))
+    for sentences in paragraphs:
         for i, sentence in enumerate(sentences):
-            # Every date mention has a digit (the day).
-            mention = _date_re(lang).search(sentence) if _DIGIT_RE.search(sentence) else None
+            mention = (
+                _date_re(lang).search(sentence)
+                if months and _has_any(sentence.lower(), months) and _DIGIT_RE.search(sentence)
+                else None
+            )
             if not mention:
                 continue
             date = _resolve_date(mention["date"], lang, start, end)
@@ -396,7 +485,7 @@ def _title_and_place(sentence: str, mention: re.Match, previous: str | None,
                      lang: str) -> tuple[str, str | None]:
     """A short title for a dated sentence and the place it names, if any."""
     rest = (sentence[: mention.start()] + " " + sentence[mention.end():]).strip()
-    rest = _SPACE_COMMA_RE.sub(",", _SPACES_RE.sub(" ", rest))
+    rest = " ".join(rest.split()).replace(" ,", ",")  # single spaces now: r"\s+," is " ,"
     rest = _LEADING_COMMA_RE.sub("", _DOUBLE_COMMA_RE.sub(",", rest))
     place = _place(sentence, lang)
     title = _shorten(rest, lang)
@@ -412,7 +501,9 @@ def _shorten(text: str, lang: str) -> str:
     text = _table(_COURTESY_RES, lang).sub("", text)
     text = _table(_EMPTY_VERB_RES, lang).sub("", text)
     text = _LEADING_COMMA_RE.sub("", text.strip())
-    text = _table(_CUT_OR_STOP_RES, lang).split(text, maxsplit=1)[0]
+    # Up to the first stop mark or CUTS clause: the earlier of two searches that skip ahead.
+    cuts = (_STOP_MARK_RE.search(text), _table(_CUT_RES, lang).search(text))
+    text = text[: min((cut.start() for cut in cuts if cut), default=len(text))]
     locative = _table(_LOCATIVE_RES, lang).search(" " + text)
     if locative:
         start, end = locative.start(), locative.end() - 1
@@ -420,9 +511,14 @@ def _shorten(text: str, lang: str) -> str:
     return _TRAILING_STOPS_RE.sub("", text)
 
 
+def _without_parentheses(text: str) -> str:
+    """``text`` without its asides in parentheses (and the spaces before them)."""
+    return _PARENTHESES_RE.sub("", text) if "(" in text else text
+
+
 def _place(sentence: str, lang: str) -> str | None:
     """The place named before any clause about purpose or people, parentheses left out."""
-    sentence = _PARENTHESES_RE.sub("", sentence)
+    sentence = _without_parentheses(sentence)
     sentence = _table(_CUT_RES, lang).split(sentence, maxsplit=1)[0]
     for pattern in (_table(_LOCATIVE_RES, lang), _table(_DESTINATION_RES, lang)):
         for match in pattern.finditer(sentence):
@@ -435,11 +531,22 @@ def _place(sentence: str, lang: str) -> str | None:
 # -- partners and programmes ----------------------------------------------------------------
 
 
-def _partners(text: str, lang: str, programme_acronyms: set[str]) -> list[str]:
-    """Organisations listed as partners or named by their acronym, in order of appearance."""
+def _partners(
+    text: str, sentences: list[str], lang: str, programme_acronyms: set[str]
+) -> list[str]:
+    """Organisations listed as partners or named by their acronym in the ``sentences`` of
+    ``text``, in order of appearance."""
     names: list[str] = []
-    for sentence in _sentences(text.replace("\n\n", " ")):
-        triggers = list(_table(_PARTNER_LIST_RES, lang).finditer(sentence))
+    lowered_text = text.lower()
+    list_words = _present(_table(PARTNER_LIST_WORDS, lang), lowered_text)
+    before_words = _present(_table(PARTNER_LIST_BEFORE_WORDS, lang), lowered_text)
+    for sentence in sentences:
+        lowered = sentence.lower()
+        triggers = (
+            list(_table(_PARTNER_LIST_RES, lang).finditer(sentence))
+            if list_words and _present(list_words, lowered)
+            else []
+        )
         ends = [t.start() for t in triggers[1:]] + [len(sentence)]
         for trigger, end in zip(triggers, ends, strict=False):
             listed = sentence[trigger.end() : end]
@@ -447,8 +554,9 @@ def _partners(text: str, lang: str, programme_acronyms: set[str]) -> list[str]:
                 if (name := _partner_name(item)) is None:
                     break
                 names.append(name)
-        before = _table(_PARTNER_LIST_BEFORE_RES, lang).search(sentence)
-        if before:
+        if before_words and _present(before_words, lowered) and (
+            before := _table(_PARTNER_LIST_BEFORE_RES, lang).search(sentence)
+        ):
             names += [n for item in _list_items(sentence[: before.start()])
                       if (n := _partner_name(item))]
         names += _acronym_names(sentence)
@@ -480,7 +588,7 @@ def _partner_name(item: str) -> str | None:
     if inner and _ROLE_RE.search(inner[1]):
         return None
     acronym = _TRAILING_ACRONYM_RE.search(inner[1]) if inner else None
-    name = acronym[1] if acronym else _PARENTHESES_RE.sub("", item)
+    name = acronym[1] if acronym else _without_parentheses(item)
     name = _MEMBER_RE.sub("", name.strip())
     if not name or not (name[0].isupper() or name[0].isdigit()) or len(name.split()) > 8:
         return None
@@ -531,7 +639,9 @@ def _is_part(key: str, other: str) -> bool:
 def _programmes(text: str, lang: str) -> list[tuple[str, str | None]]:
     """(name as written, acronym) of each programme the text names, in order, once each."""
     found: dict[str, tuple[int, str, str | None]] = {}
-    for pattern in _table(_PROGRAMME_RES, lang):
+    for pattern, words in _table(_PROGRAMME_RES, lang):
+        if not _has_any(text, words):
+            continue
         for match in pattern.finditer(text):
             name = match["name"].strip()
             groups = match.groupdict()

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
-from itertools import filterfalse
+from itertools import filterfalse, repeat
 
 import pycountry
 from babel import Locale
@@ -480,28 +480,56 @@ _STOP_WORDS = {
 }
 _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOP_WORDS.items()}
 _ANY_STOP_WORD = frozenset().union(*_STOP_SETS.values())
+# The languages each stop word counts for, so scoring visits only the words found.
+_STOP_WORD_LANGUAGES = {
+    word: tuple(lang for lang, words in _STOP_SETS.items() if word in words)
+    for word in _ANY_STOP_WORD
+}
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_FEW_WORDS = 20
 
 
 def language_scores(text: str) -> dict[str, int]:
-    """How many stop words of each supported language ``text`` contains."""
+    """How many stop words of each supported language ``text`` contains.
+
+    Scores add up: the scores of texts joined by line breaks are the sums of their scores
+    (see ``combined_scores``), as words never run across a line break.
+    """
     # Words are runs of letters. A whitespace-separated chunk of letters only is one word, and
     # stop words are letters only, so only the other chunks need splitting into words.
     chunks = text.casefold().split()
-    found = Counter(filter(_ANY_STOP_WORD.__contains__, chunks))
+    found = list(filter(_ANY_STOP_WORD.__contains__, chunks))
     others = _WORD_RE.findall(" ".join(filterfalse(str.isalpha, chunks)))
-    found.update(filter(_ANY_STOP_WORD.__contains__, others))
-    return {lang: sum(found[word] for word in words & found.keys())
-            for lang, words in _STOP_SETS.items()}
+    found += filter(_ANY_STOP_WORD.__contains__, others)
+    scores = dict.fromkeys(_STOP_SETS, 0)
+    # A long text repeats its stop words: counting them first (in C) saves adding each up.
+    counts = Counter(found).items() if len(found) > _FEW_WORDS else zip(found, repeat(1))
+    for word, count in counts:
+        for lang in _STOP_WORD_LANGUAGES[word]:
+            scores[lang] += count
+    return scores
 
 
-def detect_language(text: str, default: str = "en") -> str:
-    """The likeliest of en/es/fr/pt by stop-word count; ``default`` when there is no evidence."""
-    scores = language_scores(text)
+def combined_scores(scores: Iterable[dict[str, int]]) -> dict[str, int]:
+    """``language_scores`` of texts joined by line breaks, from the scores of each text."""
+    total = dict.fromkeys(_STOP_SETS, 0)
+    for each in scores:
+        for lang, score in each.items():
+            total[lang] += score
+    return total
+
+
+def best_language(scores: dict[str, int], default: str = "en") -> str:
+    """The language with the highest score; ``default`` when none scores or the top ties."""
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         return default
     return ranked[0][0]
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """The likeliest of en/es/fr/pt by stop-word count; ``default`` when there is no evidence."""
+    return best_language(language_scores(text), default)
 
 
 # -- labelled forms -------------------------------------------------------------------------
@@ -553,6 +581,7 @@ class LabelTable:
                         self._exact.setdefault(folded, (key, lang))
         # Forms repeat their label lines from document to document.
         self._find = lru_cache(maxsize=4096)(self._find_uncached)
+        self._alone = lru_cache(maxsize=4096)(self._alone_uncached)
 
     def _find_uncached(self, text: str) -> tuple[str, str, int | None] | None:
         """(key, language, number) of the label ``text`` is, or None."""
@@ -566,11 +595,17 @@ class LabelTable:
                     return key, lang, int(match[1])
         return None
 
-    def _lookup(self, text: str) -> tuple[str, str, int | None] | None:
-        """``_find``, once text too long to be a label is set aside."""
-        if len(text) > self._max_letters and self._too_many_letters(text):
+    def _alone_uncached(self, stripped: str) -> LabelMatch | None:
+        """The match of a stripped line that is a label alone; kept whole in ``_alone``, as
+        building a frozen dataclass costs more than finding its label in the cache."""
+        found = self._find_uncached(stripped)
+        if found is None:
             return None
-        return self._find(text)
+        return LabelMatch(found[0], found[1], stripped.rstrip(": \t"), found[2], None)
+
+    def _too_long(self, text: str) -> bool:
+        """Whether ``text`` is set aside without folding it: too long to be a label."""
+        return len(text) > self._max_letters and self._too_many_letters(text)
 
     def _too_many_letters(self, text: str) -> bool:
         """Whether ``text`` has more ASCII letters than any label; the start of a line of prose
@@ -586,11 +621,10 @@ class LabelTable:
         stripped = line.strip()
         if not stripped:
             return None
-        found = self._lookup(stripped)
-        if found:
-            return LabelMatch(found[0], found[1], stripped.rstrip(": \t"), found[2], None)
+        if not self._too_long(stripped) and (alone := self._alone(stripped)):
+            return alone
         head, colon, tail = stripped.partition(":")
-        if colon and (found := self._lookup(head)):
+        if colon and not self._too_long(head) and (found := self._find(head)):
             value = tail.strip() or None
             return LabelMatch(found[0], found[1], head.strip(), found[2], value)
         return None

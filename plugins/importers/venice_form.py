@@ -163,13 +163,20 @@ class VeniceFormImporter:
                 "no 'Official Name of Signatory' value: the jurisdiction is unknown",
                 field="jurisdiction",
             )
-        content = "\n".join([title, body, *(v for _, _, v in fields if v)])
         label_langs = [lang for _, lang, _ in (f[1] for f in fields)]
         form_lang = max(set(label_langs), key=label_langs.count) if label_langs else "en"
-        lang = tp.detect_language(content, default=form_lang)
+        # The language of the whole content (these texts one per line), and of each text that
+        # is localised: each text's words are counted once and the whole's scores summed.
+        content = [title, body, *(v for _, _, v in fields if v)]
+        scores = {piece: tp.language_scores(piece) for piece in content}
+        lang = tp.best_language(tp.combined_scores(scores[piece] for piece in content), form_lang)
 
         def loc(value: str | None) -> dict | None:
-            return {tp.detect_language(value, default=lang): value} if value else None
+            if not value:
+                return None
+            if value not in scores:
+                scores[value] = tp.language_scores(value)
+            return {tp.best_language(scores[value], lang): value}
 
         jurisdiction, lead_entity = _jurisdiction(values["signatory"], values.get("delegation"))
         website = values.get("website")
@@ -245,8 +252,9 @@ def _split_fields(
 
 def _clean(lines: list[str]) -> str | None:
     """A field's lines as one text: outer blank lines dropped, inner runs of blanks made one."""
-    text = _BLANK_LINES_RE.sub("\n\n", "\n".join(line.rstrip() for line in lines)).strip()
-    return text or None
+    text = "\n".join(map(str.rstrip, lines)).strip()
+    # With the lines right-stripped, a run of blank lines is two line breaks or more.
+    return (_BLANK_LINES_RE.sub("\n\n", text) if "\n\n" in text else text) or None
 
 
 def _tags_and_body(lines: list[str]) -> tuple[list[dict], str]:
@@ -262,8 +270,15 @@ def _tags_and_body(lines: list[str]) -> tuple[list[dict], str]:
                 }
             )
         lines = lines[1:]
-    body = "\n".join(_BULLET_RE.sub("• ", line).strip() for line in lines)
+    body = "\n".join(_bulleted(line, "• ").strip() for line in lines)
     return tags, body.strip()
+
+
+def _bulleted(line: str, bullet: str) -> str:
+    """``line`` with the bullet or number it starts with ("•", "-", "1.", "2)") as ``bullet``;
+    the bullet pattern is anchored, so one match at the start is all a substitution finds."""
+    match = _BULLET_RE.match(line)
+    return bullet + line[match.end() :] if match else line
 
 
 def _items(text: str | None) -> list[str]:
@@ -272,7 +287,7 @@ def _items(text: str | None) -> list[str]:
         return []
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) > 1:
-        return [_BULLET_RE.sub("", line).strip() for line in lines]
+        return [_bulleted(line, "").strip() for line in lines]
     return [text.strip()]
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plugins.importers import relaf_newsletter
 from plugins.importers.relaf_newsletter import RelafNewsletterImporter
@@ -339,6 +342,149 @@ def test_unknown_country_is_rejected() -> None:
         parse("Technical Cooperation\n\nAtlantis | March 2017\n\nOn March 3, a meeting.\n")
     assert error.value.field == "jurisdiction.country"
     assert "Atlantis" in error.value.message
+
+
+# -- words in any case, and the searches that skip ahead -------------------------------------
+
+LIST_SECTIONS = {
+    "en": "Technical Cooperation\n\nChile | March 2019\n\nThe workshop was held {} Hogar "
+          "Foundation and Open House.\n",
+    "es": "Cooperación Técnica\n\nChile | Marzo 2019\n\nEl taller fue realizado {} Fundación "
+          "Hogar y Casa Abierta.\n",
+    "fr": "Coopération technique\n\nHaïti | Mars 2019\n\nL'atelier a été fait {} Fondation "
+          "Lumière et Maison Ouverte.\n",
+}
+LISTED = {
+    "en": ["Hogar Foundation", "Open House"],
+    "es": ["Fundación Hogar", "Casa Abierta"],
+    "fr": ["Fondation Lumière", "Maison Ouverte"],
+}
+
+
+def case_variants(phrase: str) -> list[str]:
+    """The phrase as written, in title case, in alternating case (capitals in a row would make
+    an acronym), and with the "s" and "i" only ignoring case matches ("ſ", "ı")."""
+    alternating = "".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(phrase))
+    return [phrase, phrase.title(), alternating, phrase.replace("s", "ſ").replace("i", "ı")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase"),
+    [
+        *(("en", p) for p in ("organised by", "organized by", "along with", "together with",
+                              "such as", "in partnership with", "in collaboration with",
+                              "with the support of", "included the presence of", "jointly with")),
+        *(("es", p) for p in ("organizadas por", "junto con", "junto a", "tales como",
+                              "en alianza con", "en colaboración con", "con el apoyo de",
+                              "contó con la presencia de")),
+        *(("fr", p) for p in ("organisées par", "aux côtés du", "en partenariat avec",
+                              "en collaboration avec", "avec le soutien de", "telles que",
+                              "conjointement avec", "a compté sur la présence de")),
+    ],
+)
+def test_partner_lists_after_their_words_in_any_case(lang: str, phrase: str) -> None:
+    # Sentences without the words of PARTNER_LIST_WORDS are not searched: each phrase needs its.
+    for variant in case_variants(phrase):
+        (record,) = parse(LIST_SECTIONS[lang].format(variant))
+        assert set(LISTED[lang]) <= set(names(record)), variant
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Hogar Foundation and Open House have all participated."),
+        ("es", "Fundación Hogar y Casa Abierta participaron todas."),
+        ("es", "Fundación Hogar y Casa Abierta todas participaron."),
+        ("fr", "Fondation Lumière et Maison Ouverte ont toutes participé."),
+    ],
+)
+def test_partner_lists_before_their_words_in_any_case(lang: str, text: str) -> None:
+    head, _, _ = LIST_SECTIONS[lang].partition("{}")
+    head = head.rsplit("\n\n", 1)[0] + "\n\n"
+    first, _, rest = text.partition(LISTED[lang][1])
+    for variant in case_variants(rest):
+        (record,) = parse(head + first + LISTED[lang][1] + variant + "\n")
+        assert names(record) == LISTED[lang], variant
+
+
+@pytest.mark.parametrize(
+    ("heading", "period", "day", "month", "date"),
+    [
+        ("Cooperación Técnica", "Noviembre - Diciembre 2019", "El 8 de", "diciembre", "2019-12-08"),
+        ("Cooperación Técnica", "Agosto - Septiembre 2019", "El 3 de", "septiembre", "2019-09-03"),
+        ("Coopération technique", "Juillet - Août 2019", "Le 14", "juillet", "2019-07-14"),
+        ("Coopération technique", "Février - Mars 2019", "Le 1er", "mars", "2019-03-01"),
+    ],
+)
+def test_dates_with_month_names_in_any_case(
+    heading: str, period: str, day: str, month: str, date: str
+) -> None:
+    # Sentences without a piece of a month name (_month_words) are not searched for dates;
+    # Spanish and French month names are matched ignoring case.
+    for variant in (month, month.upper(), month.title(), month.replace("s", "ſ")):
+        text = f"{heading}\n\nChile | {period}\n\n{day} {variant}, a workshop took place.\n"
+        (record,) = parse(text)
+        assert [event["date"] for event in record["events"]] == [date], variant
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "tag"),
+    [
+        ("en", "We began the Family Care Strategy (FCS).", "Family Care Strategy (FCS)"),
+        ("en", "We began the Family Care Project (FCP).", "Family Care Project (FCP)"),
+        ("en", "We began the Family Care Program (FCP).", "Family Care Program (FCP)"),
+        ("es", "Empezó el Proyecto Raíces (PR).", "Proyecto Raíces (PR)"),
+        ("es", "Empezó la Estrategia Nacional (EN).", "Estrategia Nacional (EN)"),
+        ("fr", "Le Projet Racines (PR) a commencé.", "Projet Racines (PR)"),
+        ("fr", "La Stratégie Nationale (SN) a commencé.", "Stratégie Nationale (SN)"),
+        ("en", "A campaign called “Open Homes” began.", "Open Homes"),
+        ("en", 'A campaign called "Open Homes" began.', "Open Homes"),
+        ("es", "Una campaña llamada «Casas Abiertas» empezó.", "Casas Abiertas"),
+        ("fr", 'Une campagne appelée "Maisons Ouvertes" a commencé.', "Maisons Ouvertes"),
+    ],
+)
+def test_programmes_named_with_each_programme_word(lang: str, sentence: str, tag: str) -> None:
+    # Texts without one of PROGRAMME_WORDS are not searched for programmes.
+    heading = relaf_newsletter.HEADINGS[lang]
+    (record,) = parse(f"{heading}\n\nChile | March 2019\n\n{sentence}\n")
+    assert [t["label"] for t in record["tags"]] == [tag]
+
+
+_SENTENCE_PIECES = st.sampled_from(
+    ["a", "Word", "É", "¿Qué", "“Quote”", "«x»", '"y"', ".", "!", "?", " ", " ", "1.", "(b)", ","]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_SENTENCE_PIECES, min_size=1, max_size=10).map("".join), max_size=5))
+def test_sentences_run_on_across_paragraphs_as_in_the_joined_text(pieces: list[str]) -> None:
+    paragraphs = [p for p in (" ".join(piece.split()) for piece in pieces) if p]
+    sentences = [relaf_newsletter._sentences(p) for p in paragraphs]
+    joined = relaf_newsletter._sentences(" ".join(paragraphs))
+    assert relaf_newsletter._run_on(paragraphs, sentences) == joined
+
+
+_PATTERN_WORDS = st.sampled_from(
+    ["in", "order", "to", "with", "the", "aim", "which", "where", "en", "la", "que", "donde", "où",
+     "qui", "afin", "de", "was", "were", "held", "took", "place", "all", "have", "participated",
+     "ont", "toutes", "participé", "members", "team", "State", "of", "Jalisco", "Lyon", "à",
+     " ", "  ", "\t", "\n", ",", "."]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PATTERN_WORDS, max_size=20).map("".join))
+def test_a_leading_space_run_compiles_to_the_same_pattern(text: str) -> None:
+    tables = (
+        relaf_newsletter.CUTS, relaf_newsletter.EMPTY_VERBS, relaf_newsletter.LOCATIVES,
+        relaf_newsletter.PARTNER_LISTS_BEFORE,
+    )
+    for table in tables:
+        for pattern in table.values():
+            for flags in (0, re.IGNORECASE):
+                expected = [m.span() for m in re.finditer(pattern, text, flags)]
+                found = relaf_newsletter._compile(pattern, flags).finditer(text)
+                assert [m.span() for m in found] == expected, pattern
 
 
 # -- contract, sniffing and registration -----------------------------------------------------

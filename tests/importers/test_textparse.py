@@ -289,3 +289,30 @@ def test_label_table_matches_alone_inline_and_numbered() -> None:
     assert table.match("Regional development") is None
     assert table.match("Région: " + "Jalisco " * 60).value.startswith("Jalisco")
     assert table.match("Région " + "Jalisco " * 60) is None
+
+
+_WORDS_AND_MARKS = st.sampled_from(
+    ["the", "The", "de", "DE", "la", "les", "é", "É", "que", "ſe", "ıt", "wıth", "über", "l'eau",
+     "d’un", "(en)", "y,", "2024", "½", "a_b", "ΣΑΣ", "••", "-", " ", "  ", "\t", "\u00a0"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_WORDS_AND_MARKS, max_size=12).map("".join), max_size=5))
+def test_language_scores_of_lines_add_up(texts: list[str]) -> None:
+    # Venice forms score their whole content from the scores of its fields.
+    combined = tp.combined_scores(tp.language_scores(text) for text in texts)
+    assert combined == tp.language_scores("\n".join(texts))
+
+
+def test_best_language_needs_a_clear_lead() -> None:
+    assert tp.best_language({"en": 3, "es": 1, "fr": 0, "pt": 0}, "fr") == "en"
+    assert tp.best_language({"en": 2, "es": 2, "fr": 0, "pt": 0}, "fr") == "fr"
+    assert tp.best_language({"en": 0, "es": 0, "fr": 0, "pt": 0}, "pt") == "pt"
+
+
+def test_label_table_gives_a_label_line_the_same_match_each_time() -> None:
+    table = tp.LabelTable({"region": {"fr": ("Région",)}})
+    first, again = table.match("Région :"), table.match("  Région :  ")
+    assert first == again
+    assert (first.key, first.label, first.value) == ("region", "Région", None)

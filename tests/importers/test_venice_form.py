@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from plugins.importers import venice_form
 from plugins.importers.venice_form import VeniceFormImporter, registry_importers
 from registry.errors import DocumentRejected
 from registry.importers import PARSED_RECORD_FIELDS, Importer, Source
@@ -323,3 +326,23 @@ def test_kpi_rows_may_carry_their_own_year() -> None:
         ("2021-10", "2021-12", 30),
         ("2022-01", "2022-03", 1250),
     ]
+
+
+_LINE_PIECES = st.sampled_from(
+    ["•", "-", "*", "·", "▪", "●", "1.", "12)", "3", ".", ")", "a", "Word", " ", "  ", "\t",
+     "\u00a0", "\r", "\x0c", "\u2028"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE_PIECES, max_size=8).map("".join))
+def test_a_bullet_is_replaced_as_an_anchored_substitution_would(line: str) -> None:
+    for bullet in ("• ", ""):
+        assert venice_form._bulleted(line, bullet) == venice_form._BULLET_RE.sub(bullet, line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_LINE_PIECES, max_size=4).map("".join), max_size=8))
+def test_a_field_keeps_one_blank_line_between_paragraphs(lines: list[str]) -> None:
+    expected = venice_form._BLANK_LINES_RE.sub("\n\n", "\n".join(s.rstrip() for s in lines))
+    assert venice_form._clean(lines) == (expected.strip() or None)
