@@ -305,14 +305,17 @@ def _jurisdiction(values: dict[str, str | None], award_text: str | None, lang: s
             country = country or tp.country_code(inside.strip(), lang)
     name = name.strip() or None
     population = values.get("population")
+    try:
+        inhabitants = tp.parse_number(population, lang) if population else None
+    except ValueError as exc:
+        raise DocumentRejected(f"the population is not a number: {population!r}",
+                               field="jurisdiction.population") from exc
     return {
         "name": name,
         "level": "region",
         "country": country,
         "subdivision": tp.subdivision_code(name, country) if name and country else None,
-        "population": {"value": tp.parse_number(population, lang), "year": None}
-        if population
-        else None,
+        "population": {"value": inhabitants, "year": None} if population else None,
     }
 
 

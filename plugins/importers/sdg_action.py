@@ -464,7 +464,8 @@ def _jurisdiction(entity: str | None, countries: list[str], narrative: str, lang
         if entity and (match := pattern.match(entity)):
             place, level = match["p"].strip(), entity_level
             break
-    for lang_key in (lang, *(k for k in PLACE_PHRASES if k != lang)):
+    # the record's language first, then the others (a language without phrases is skipped)
+    for lang_key in sorted(PLACE_PHRASES, key=lambda key: key != lang):
         match = _PLACE_RES[lang_key].search(narrative)
         if match and tp.country_code(match["country"], lang):
             if place is None or tp.fold(place) == tp.fold(match["place"]):

@@ -131,6 +131,10 @@ class ImportService:
         except DocumentRejected as exc:
             where = f" (field {exc.field})" if exc.field else ""
             raise DocumentRejected(f"{name}{where}: {exc.message}", field=exc.field) from exc
+        except Exception as exc:  # noqa: BLE001 - an importer's bug costs one document, not the import
+            log.exception("the %s importer failed on %s", importer.name, name)
+            raise DocumentRejected(f"{name}: the {importer.name} importer could not read it "
+                                   f"({type(exc).__name__}: {exc})") from exc
         if not records:
             raise DocumentRejected(f"{name}: the {importer.name} importer found no practice in it")
         for record in records:

@@ -99,3 +99,38 @@ def test_dry_run_json_prints_records_and_stores_nothing(runner, cli_env, seed_pa
     assert len(records) == 1 and records[0]["schema"] == "good-practice/1"
     assert records[0]["provenance"]["format"] == "sdg_action"
     assert _stored(cli_env) == (0, 0, 0)
+
+
+class _BrokenImporter:
+    """An installed importer with a bug: it fails on whatever it is given."""
+
+    name, version = "broken", "0"
+
+    def sniff(self, text: str) -> float:
+        return 1.0
+
+    def parse(self, text: str, source) -> list[dict]:
+        raise KeyError("pt")
+
+
+class _BrokenImporterPlugin:
+    from registry.hookspecs import hookimpl
+
+    @hookimpl
+    def registry_importers(self) -> list:
+        return [_BrokenImporter()]
+
+
+def test_an_importer_that_fails_rejects_the_document_not_the_import(config, seed_paths):
+    from registry.services import Registry
+
+    registry = Registry.from_config(config, extra_plugins=(_BrokenImporterPlugin(),))
+    registry.init()
+    try:
+        result = registry.imports.import_paths([seed_paths["oru_fogar"]], format_name="broken")[0]
+        assert result.status == "rejected"
+        assert result.reason == (f"{seed_paths['oru_fogar'].name}: the broken importer could "
+                                 "not read it (KeyError: 'pt')")
+        assert registry.practices.count() == 0
+    finally:
+        registry.close()

@@ -232,3 +232,10 @@ def test_entry_without_title_is_rejected() -> None:
     with pytest.raises(DocumentRejected) as error:
         OruFogarImporter().parse(text, Source("x.txt", "0"))
     assert error.value.field == "title"
+
+
+def test_a_population_in_words_is_rejected_naming_the_field() -> None:
+    text = (SEEDS / SEED).read_text(encoding="utf-8").replace("7.844.830", "environ 1,2 million")
+    with pytest.raises(DocumentRejected, match="population is not a number") as rejected:
+        OruFogarImporter().parse(text, Source("words.txt", "0"))
+    assert rejected.value.field == "jurisdiction.population"

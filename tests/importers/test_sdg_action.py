@@ -401,3 +401,9 @@ def test_a_broken_amount_is_left_out_not_a_crash() -> None:
     record = parse(text)
     assert [r["amount"] for r in record["resources"] if r["type"] == "financing"] == [None]
     assert only(record["resources"], type="staff", headcount=45)
+
+
+def test_a_portuguese_description_imports_without_a_place_phrase_table() -> None:
+    record = parse(minimal("O programa atende as famílias da cidade e as crianças que vivem "
+                           "nela.", "Brazil"))
+    assert (record["language"], record["jurisdiction"]["country"]) == ("pt", "BR")
