@@ -18,13 +18,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from functools import cache
 from itertools import count, repeat
+from operator import sub
 from pathlib import Path
 
 import numpy as np
 from whoosh import columns, fields, formats, index
 from whoosh.analysis import RegexTokenizer, SpaceSeparatedTokenizer
+from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import pack_uint
 from whoosh.writing import CLEAR, SegmentWriter
@@ -255,12 +256,6 @@ def _counted_field(field) -> bool:
 _SPACE_TOKENS = SpaceSeparatedTokenizer().expression
 
 
-@cache
-def _frequency(count: int, boost: float) -> tuple[float, bytes]:
-    """Weight and value of a term seen ``count`` times, as whoosh's ``Frequency`` has them."""
-    return float(count) * boost, pack_uint(count)
-
-
 #: The postings of one term: documents (in order), weights, values.
 _Postings = tuple[list[int], list[float], list[bytes]]
 
@@ -287,6 +282,9 @@ class _CountedPostings:
         terms = np.array(self.terms)[order]
         docs = np.array(self.docs)[order]
         counts = np.array(self.counts)[order]
+        # whoosh's Frequency: the weight is count × field boost, the value the packed count
+        weights = counts * self.boost
+        values = np.array([pack_uint(n) for n in range(counts.max() + 1)], dtype=object)[counts]
         starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
         ends = np.append(starts[1:], len(terms))
         span = dict(zip(terms[starts].tolist(), zip(starts.tolist(), ends.tolist(),
@@ -294,10 +292,9 @@ class _CountedPostings:
         grouped = {}
         for term, number in self.numbers.items():
             start, end = span[number]
-            weighed = [_frequency(n, self.boost) for n in counts[start:end].tolist()]
             grouped[term.encode("utf-8")] = (docs[start:end].tolist(),
-                                             [weight for weight, _ in weighed],
-                                             [value for _, value in weighed])
+                                             weights[start:end].tolist(),
+                                             values[start:end].tolist())
         return grouped
 
 
@@ -376,6 +373,7 @@ class _SegmentWriter(SegmentWriter):
         fieldwriter = self.fieldwriter
         for fieldname, terms in self.pool.by_field():
             fieldwriter.start_field(fieldname, self.schema[fieldname])
+            fieldwriter._postwriter = _PostingsWriter.like(fieldwriter._postwriter)
             length_of = lengths.doc_field_length_reader(fieldname)
             doc_lengths = [length_of(docnum) for docnum in range(lengths.doc_count_all())]
             for btext in sorted(terms):
@@ -383,6 +381,29 @@ class _SegmentWriter(SegmentWriter):
                 _write_postings(fieldwriter._postwriter, *terms[btext], doc_lengths)
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
+
+
+class _PostingsWriter(W3PostingsWriter):
+    """whoosh3's posting writer, encoding a block's documents and weights without a Python
+    step per posting (the same tuples: documents as gaps, weights as None, one number or all)."""
+
+    @classmethod
+    def like(cls, writer: W3PostingsWriter) -> _PostingsWriter:
+        return cls(writer._postfile, blocklimit=writer._blocklimit, byteids=writer._byteids,
+                   compression=writer._compression, inlinelimit=writer._inlinelimit)
+
+    def _mini_ids(self) -> tuple:
+        ids = self._ids
+        if self._byteids:
+            return tuple(ids)
+        return (ids[0], *map(sub, ids[1:], ids[:-1]))
+
+    def _mini_weights(self) -> tuple | float | None:
+        weights = self._weights
+        first = weights[0]
+        if weights.count(first) == len(weights):
+            return None if first == 1.0 else first
+        return tuple(weights)
 
 
 def _write_postings(postwriter, docnums: list[int], weights: list[float], values: list[bytes],
