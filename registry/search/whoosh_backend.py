@@ -231,10 +231,11 @@ def _all(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.nda
 
 
 def _fields(doc: IndexedDocument) -> dict:
-    """The whoosh fields of an analysed practice."""
+    """The whoosh fields of an analysed practice; the space-separated fields as their terms
+    (``_add_documents`` counts them; whoosh would take them joined with spaces)."""
     return {
-        "id": doc.id, "title": " ".join(doc.title_terms), "text": " ".join(doc.text_terms),
-        "concepts": " ".join(doc.concepts), "spell": " ".join(doc.spell),
+        "id": doc.id, "title": doc.title_terms, "text": doc.text_terms,
+        "concepts": doc.concepts, "spell": doc.spell,
         "shown": {"title": doc.title, "texts": doc.texts, "title_count": doc.title_count},
         "meta": json.dumps({"i": doc.id, "y": doc.year, "d": doc.date_key, "t": doc.title_key,
                             "f": doc.facets, "lt": len(doc.title_terms),
@@ -428,14 +429,16 @@ def _write_postings(postwriter, docnums: list[int], weights: list[float], values
 
 
 def _add_documents(writer: _SegmentWriter, docs: list[dict]) -> None:
-    """``writer.update_document(**doc)`` for every document, with the same postings, stored
-    fields, lengths and columns, in a fraction of the time.
+    """``writer.update_document(**doc)`` for every document (its space-separated fields
+    joined with spaces), with the same postings, stored fields, lengths and columns, in a
+    fraction of the time.
 
     ``update_document`` runs each value through whoosh's analyser, a Python generator of
-    token objects, and hands the postings to the pool one by one; here the space-separated
-    fields are counted with ``Counter`` (what whoosh's ``Frequency`` format computes: term,
-    count, count × field boost, packed count). Like ``update_document``, a document replaces
-    the committed one with the same id (not one added earlier in the same writer).
+    token objects, and hands the postings to the pool one by one; here the terms of the
+    space-separated fields (words of the analysis, never holding a space) are counted with
+    ``Counter`` (what whoosh's ``Frequency`` format computes: term, count, count × field
+    boost, packed count). Like ``update_document``, a document replaces the committed one
+    with the same id (not one added earlier in the same writer).
     """
     schema = writer.schema
     counted = {name: _counted_field(field) for name, field in schema.items()}
@@ -460,8 +463,8 @@ def _add_documents(writer: _SegmentWriter, docs: list[dict]) -> None:
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    if counted[name] and isinstance(value, str):
-                        counts = Counter(_SPACE_TOKENS.findall(value))
+                    if counted[name]:
+                        counts = Counter(value)
                         if counts:
                             pool.add_counts(name, field.format.field_boost, docnum, counts)
                         if field.scorable:

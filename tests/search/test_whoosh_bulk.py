@@ -56,7 +56,9 @@ def update_documents_as_whoosh_does(index: WhooshIndex, records: list[dict]) -> 
     with index.writer_turn():
         writer = index._ix.writer(limitmb=256)
         for doc in index._documents(records):
-            writer.update_document(**_fields(doc))
+            fields = _fields(doc)
+            writer.update_document(**{name: " ".join(value) if isinstance(value, list) else value
+                                      for name, value in fields.items()})
         writer.commit()
 
 
