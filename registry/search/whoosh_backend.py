@@ -279,8 +279,9 @@ class _CountedPostings:
 
     def grouped(self) -> dict[bytes, _Postings]:
         """Each term's postings, in document order (a stable sort by term keeps it)."""
-        order = np.argsort(np.array(self.terms), kind="stable")
-        terms = np.array(self.terms)[order]
+        terms = np.array(self.terms)
+        order = np.argsort(terms, kind="stable")
+        terms = terms[order]
         docs = np.array(self.docs)[order]
         counts = np.array(self.counts)[order]
         # whoosh's Frequency: the weight is count × field boost, the value the packed count
