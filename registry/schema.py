@@ -271,6 +271,19 @@ def _plain_tag(tag: object) -> dict | None:
             "evidence": list(evidence)}
 
 
+class _TagList(fields.List):
+    """The record's tags: loaded like ``load_tags`` loads derived ones, so that the tags an
+    importer declares (twenty and more in a Venice form) skip marshmallow's per-field steps
+    when they are plain dicts. Anything else gets ``List(Nested(Tag))``'s load and errors."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list:
+        if type(value) is list:
+            checked = [_plain_tag(tag) for tag in value]
+            if None not in checked:
+                return checked
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class Award(ContractSchema):
     award = fields.String(required=True)
     edition = _optional_string()
@@ -326,7 +339,7 @@ class GoodPractice(ContractSchema):
     events = _nested_list(Event)
     evaluations = _nested_list(Evaluation)
     future_goals = fields.List(LocalizedText(), load_default=list)
-    tags = _nested_list(Tag)
+    tags = _TagList(fields.Nested(Tag), load_default=list)
     awards = _nested_list(Award)
     links = _nested_list(Link)
     provenance = fields.Nested(Provenance, required=True)

@@ -8,6 +8,7 @@ is stored. Re-importing the same document changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -263,13 +264,32 @@ class ImportService:
         # The first document is prepared here: what plugins load on first use (lexicons,
         # locale data) is loaded once, and workers forked after it start with it loaded.
         yield self._prepare_or_reject(paths[0], format_name)
-        with ProcessPoolExecutor(self.workers, initializer=_start_worker,
-                                 initargs=(self.config,)) as pool:
+        with _frozen_heap(), ProcessPoolExecutor(self.workers, initializer=_start_worker,
+                                                 initargs=(self.config,)) as pool:
             for prepared, times in pool.map(_prepare_in_worker, paths[1:],
                                             [format_name] * len(paths), chunksize=16):
                 for stage, seconds in times.items():
                     self.stage_times[stage] = self.stage_times.get(stage, 0.0) + seconds
                 yield prepared
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Leave the objects alive now (the plugins' data, loaded by the first document) out of
+    the garbage collector's scans until the block ends.
+
+    Worker processes forked meanwhile then never scan them either, nor write to their pages,
+    which fork shares until written (what the ``gc.freeze`` documentation advises). A heap
+    someone else froze is left as it is.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 #: Fewer documents than this are prepared in-process: starting workers would cost more.
@@ -332,6 +352,7 @@ def _index_in_background(config: Config, batches: multiprocessing.Queue,
     try:
         pm = build_plugin_manager(config.blocked_plugins)
         search = open_index(config, collect_search_fields(pm), concepts=collect_concepts(pm))
+        gc.freeze()  # what lives as long as this process is not scanned for garbage
         spent = 0.0
         try:
             with search.bulk() as add:
@@ -357,6 +378,7 @@ def _start_worker(config: Config) -> None:
     importers = [imp for batch in pm.hook.registry_importers() for imp in batch]
     _worker = ImportService(PracticeService(None, pm, None), importers,
                             config.max_document_bytes)
+    gc.freeze()  # what lives as long as this process is not scanned for garbage
 
 
 def _prepare_in_worker(path: Path, format_name: str | None

@@ -222,6 +222,7 @@ def test_a_failure_inside_the_transaction_rolls_back_every_record(registry, seed
 
 def test_bulk_import_in_worker_processes_matches_one_process(config, seed_paths, tmp_path):
     import dataclasses
+    import gc
 
     from registry.services.imports import PARALLEL_FROM
 
@@ -240,6 +241,7 @@ def test_bulk_import_in_worker_processes_matches_one_process(config, seed_paths,
         reg = Registry.from_config(settings)
         reg.init()
         results = reg.imports.import_paths([folder])
+        assert gc.get_freeze_count() == 0  # the workers' heap was frozen while they ran only
         outcomes[workers] = [(Path(r.path).name, r.status, r.practice_ids, r.reason)
                              for r in results]
         assert reg.practices.count() == PARALLEL_FROM

@@ -1,4 +1,5 @@
-"""Derived tags are loaded like ``Tag(many=True).load`` whatever a plugin returns."""
+"""Tags, derived by a plugin or declared in a record, are loaded like ``Tag(many=True).load``
+whatever they hold."""
 
 from __future__ import annotations
 
@@ -8,11 +9,25 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 
-from registry.schema import Tag, load_tags
+from registry.schema import GoodPractice, Tag, load_tags
 
 MARSHMALLOW = Tag(many=True)
+
+
+class PlainGoodPractice(GoodPractice):
+    """The contract with its tags loaded by marshmallow alone."""
+
+    tags = fields.List(fields.Nested(Tag), load_default=list)
+
+
+RECORD = {"language": "es", "title": {"es": "Conecta"},
+          "provenance": {"format": "test", "source_id": "t"}}
+
+
+def record_outcome(schema: GoodPractice, tags: object) -> tuple[str, str]:
+    return outcome(lambda value: schema.load({**RECORD, "tags": value}), tags)
 
 
 def outcome(load, tags: object) -> tuple[str, str]:
@@ -57,6 +72,11 @@ def test_load_tags_is_marshmallow_load(tags: object) -> None:
     assert outcome(load_tags, tags) == outcome(MARSHMALLOW.load, tags)
 
 
+@pytest.mark.parametrize("tags", EXAMPLES)
+def test_a_records_tags_load_as_marshmallow_loads_them(tags: object) -> None:
+    assert record_outcome(GoodPractice(), tags) == record_outcome(PlainGoodPractice(), tags)
+
+
 VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2, 2), st.floats(-0.5, 1.5),
                    st.sampled_from(["sdg_goal", "sdg_target", "keyword", "x", ""]),
                    st.lists(st.one_of(st.text(max_size=5), st.integers()), max_size=3))
@@ -68,6 +88,7 @@ KEYS = st.sampled_from(["scheme", "code", "label", "derived", "method", "confide
 @given(st.lists(st.dictionaries(KEYS, VALUES, max_size=8), max_size=3))
 def test_load_tags_matches_marshmallow_on_any_dicts(tags: list[dict]) -> None:
     assert outcome(load_tags, tags) == outcome(MARSHMALLOW.load, tags)
+    assert record_outcome(GoodPractice(), tags) == record_outcome(PlainGoodPractice(), tags)
 
 
 def test_loaded_tags_are_new_lists() -> None:
