@@ -20,11 +20,12 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from itertools import repeat
 from pathlib import Path
 from typing import Literal
 
 from registry.config import Config
-from registry.errors import DocumentRejected, RegistryError
+from registry.errors import DocumentRejected, RecordInvalid
 from registry.importers import Importer, Source
 from registry.plugins import build_plugin_manager
 from registry.search import collect_concepts, collect_search_fields, open_index
@@ -123,6 +124,37 @@ class ImportService:
     def parse(self, text: str, name: str, sha256: str, format_name: str | None = None
               ) -> tuple[Importer, list[dict]]:
         """Parse and validate every record of a document, without storing anything."""
+        importer, records = self._parsed(text, name, sha256, format_name)
+        document, = self._validated([PreparedDocument(Path(name), importer.name, sha256, b"",
+                                                      records)])
+        if isinstance(document, DocumentRejected):
+            raise document
+        return importer, document.records
+
+    def prepare_documents(self, paths: list[Path], format_name: str | None = None
+                          ) -> list[PreparedDocument | DocumentRejected]:
+        """Read, recognise, parse and validate documents: everything but storing them.
+
+        Each document is prepared or rejected (``DocumentRejected``, with its path). Pure
+        work on the documents, so bulk imports run it in worker processes; each step runs
+        over all the documents given before the next one (``PracticeService.prepare_many``).
+        """
+        documents: list[PreparedDocument | DocumentRejected] = []
+        for path in paths:
+            try:
+                with self.stage_times("read"):
+                    text, content = self.read(path)
+                    sha256 = hashlib.sha256(content).hexdigest()
+                importer, records = self._parsed(text, path.name, sha256, format_name)
+                documents.append(PreparedDocument(path, importer.name, sha256, content, records))
+            except DocumentRejected as exc:
+                exc.path = path
+                documents.append(exc)
+        return self._validated(documents)
+
+    def _parsed(self, text: str, name: str, sha256: str, format_name: str | None
+                ) -> tuple[Importer, list[dict]]:
+        """The importer for a document and the records it reads, with their provenance."""
         timed = self.stage_times
         with timed("detect"):
             importer = self.detect(text, name, format_name)
@@ -141,27 +173,29 @@ class ImportService:
         for record in records:
             record.setdefault("provenance", {}).update(
                 sha256=sha256, parser_version=importer.version, format=importer.name)
-        prepared = []
-        with timed("validate + hooks"):
-            for record in records:
-                try:
-                    prepared.append(self.practices.prepare(record))
-                except RegistryError as exc:
-                    first = next(iter(exc.fields), None)
-                    raise DocumentRejected(f"{name}: {exc.message}", field=first) from exc
-        return importer, prepared
+        return importer, records
 
-    def prepare_document(self, path: Path, format_name: str | None = None) -> PreparedDocument:
-        """Read, recognise, parse and validate one document: everything but storing it.
-
-        Raises ``DocumentRejected``. Pure work on the document, so bulk imports run it in
-        worker processes.
-        """
-        with self.stage_times("read"):
-            text, content = self.read(path)
-            sha256 = hashlib.sha256(content).hexdigest()
-        importer, records = self.parse(text, path.name, sha256, format_name)
-        return PreparedDocument(path, importer.name, sha256, content, records)
+    def _validated(self, documents: list[PreparedDocument | DocumentRejected]
+                   ) -> list[PreparedDocument | DocumentRejected]:
+        """The documents with their records validated and enriched; a document with an
+        invalid record is rejected by the first one."""
+        parsed = [d for d in documents if isinstance(d, PreparedDocument)]
+        with self.stage_times("validate + hooks"):
+            outcomes = iter(self.practices.prepare_many([r for d in parsed for r in d.records]))
+        validated: list[PreparedDocument | DocumentRejected] = []
+        for document in documents:
+            if isinstance(document, PreparedDocument):
+                records = [next(outcomes) for _ in document.records]
+                invalid = next((r for r in records if isinstance(r, RecordInvalid)), None)
+                if invalid:
+                    rejected = DocumentRejected(f"{document.path.name}: {invalid.message}",
+                                                field=next(iter(invalid.fields), None))
+                    rejected.path = document.path
+                    document = rejected
+                else:
+                    document.records = records
+            validated.append(document)
+        return validated
 
     def store_documents(self, batch: list[PreparedDocument | DocumentRejected], *,
                         dry_run: bool = False, index: bool = True) -> list[DocumentResult]:
@@ -191,7 +225,7 @@ class ImportService:
     def import_document(self, path: Path, *, format_name: str | None = None,
                         dry_run: bool = False, index: bool = True) -> DocumentResult:
         """Import one document; a rejection is a result, not an exception."""
-        return self.store_documents([self._prepare_or_reject(path, format_name)],
+        return self.store_documents(self.prepare_documents([path], format_name),
                                     dry_run=dry_run, index=index)[0]
 
     def import_paths(
@@ -244,33 +278,27 @@ class ImportService:
             self.practices.stamp.bump()  # the search page changed only now
         return results
 
-    def _prepare_or_reject(self, path: Path, format_name: str | None
-                           ) -> PreparedDocument | DocumentRejected:
-        try:
-            return self.prepare_document(path, format_name)
-        except DocumentRejected as exc:
-            exc.path = path
-            return exc
-
     def _parallel(self, paths: list[Path]) -> bool:
         """Whether these documents are prepared in worker processes."""
         return self.workers >= 2 and self.config is not None and len(paths) >= PARALLEL_FROM
 
     def _prepared(self, paths: list[Path], format_name: str | None
                   ) -> Iterator[PreparedDocument | DocumentRejected]:
+        chunks = [paths[start:start + CHUNK] for start in range(0, len(paths), CHUNK)]
         if not self._parallel(paths):
-            yield from (self._prepare_or_reject(path, format_name) for path in paths)
+            for chunk in chunks:
+                yield from self.prepare_documents(chunk, format_name)
             return
         # The first document is prepared here: what plugins load on first use (lexicons,
         # locale data) is loaded once, and workers forked after it start with it loaded.
-        yield self._prepare_or_reject(paths[0], format_name)
+        yield from self.prepare_documents(paths[:1], format_name)
+        chunks[0] = chunks[0][1:]
         with _frozen_heap(), ProcessPoolExecutor(self.workers, initializer=_start_worker,
                                                  initargs=(self.config,)) as pool:
-            for prepared, times in pool.map(_prepare_in_worker, paths[1:],
-                                            [format_name] * len(paths), chunksize=16):
+            for prepared, times in pool.map(_prepare_in_worker, chunks, repeat(format_name)):
                 for stage, seconds in times.items():
                     self.stage_times[stage] = self.stage_times.get(stage, 0.0) + seconds
-                yield prepared
+                yield from prepared
 
 
 @contextmanager
@@ -292,6 +320,8 @@ def _frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
+#: Documents are prepared this many at a time (one step over all of them, then the next).
+CHUNK = 32
 #: Fewer documents than this are prepared in-process: starting workers would cost more.
 PARALLEL_FROM = 64
 #: A bulk import stores this many documents per transaction and hands their records to the
@@ -381,10 +411,10 @@ def _start_worker(config: Config) -> None:
     gc.freeze()  # what lives as long as this process is not scanned for garbage
 
 
-def _prepare_in_worker(path: Path, format_name: str | None
-                       ) -> tuple[PreparedDocument | DocumentRejected, dict[str, float]]:
+def _prepare_in_worker(paths: list[Path], format_name: str | None
+                       ) -> tuple[list[PreparedDocument | DocumentRejected], dict[str, float]]:
     _worker.stage_times.clear()
-    prepared = _worker._prepare_or_reject(path, format_name)
+    prepared = _worker.prepare_documents(paths, format_name)
     return prepared, dict(_worker.stage_times)
 
 

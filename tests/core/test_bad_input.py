@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.cli import main
+from registry.hookspecs import hookimpl
 from registry.models import Practice, Revision, SourceDocument
 
 RECIPE = """Tortilla de patatas
@@ -134,3 +135,33 @@ def test_an_importer_that_fails_rejects_the_document_not_the_import(config, seed
         assert registry.practices.count() == 0
     finally:
         registry.close()
+
+
+class _ClosedToOruForms:
+    """A validate plugin that turns every ORU Fogar record down."""
+
+    @hookimpl
+    def registry_validate_record(self, record: dict) -> list[str]:
+        return ["ORU forms are closed"] if record["provenance"]["format"] == "oru_fogar" else []
+
+
+def test_documents_prepared_together_keep_their_own_outcome(config, seed_paths, tmp_path):
+    """A bulk import prepares documents a chunk at a time, step by step: a rejection at any
+    step, and the records of the others, are what each document gives on its own."""
+    from registry.services import Registry
+
+    registry = Registry.from_config(config, extra_plugins=(_ClosedToOruForms(),))
+    empty = _write(tmp_path, "empty.txt", b"")
+    paths = [seed_paths["venice_form"], empty, seed_paths["oru_fogar"], seed_paths["sdg_action"]]
+    together = registry.imports.prepare_documents(paths)
+    alone = [registry.imports.prepare_documents([path])[0] for path in paths]
+    assert [type(d).__name__ for d in together] == [
+        "PreparedDocument", "DocumentRejected", "DocumentRejected", "PreparedDocument"]
+    assert [d.path for d in together] == paths
+    assert together[1].message == f"{empty}: the file is empty"
+    assert together[2].message == f"{seed_paths['oru_fogar'].name}: ORU forms are closed"
+    assert together[2].field == "_record"
+    for chunked, single in zip(together, alone, strict=True):
+        assert (chunked.records if hasattr(chunked, "records") else chunked.message) == (
+            single.records if hasattr(single, "records") else single.message)
+    registry.close()
