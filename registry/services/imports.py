@@ -124,7 +124,9 @@ class ImportService:
     def parse(self, text: str, name: str, sha256: str, format_name: str | None = None
               ) -> tuple[Importer, list[dict]]:
         """Parse and validate every record of a document, without storing anything."""
-        importer, records = self._parsed(text, name, sha256, format_name)
+        with self.stage_times("detect"):
+            importer = self.detect(text, name, format_name)
+        records = self._records(importer, text, name, sha256)
         document, = self._validated([PreparedDocument(Path(name), importer.name, sha256, b"",
                                                       records)])
         if isinstance(document, DocumentRejected):
@@ -137,29 +139,41 @@ class ImportService:
 
         Each document is prepared or rejected (``DocumentRejected``, with its path). Pure
         work on the documents, so bulk imports run it in worker processes; each step runs
-        over all the documents given before the next one (``PracticeService.prepare_many``).
+        over all the documents given before the next one, and each importer parses its
+        documents one after the other, which keeps each step's code and data in the
+        processor's caches (``PracticeService.prepare_many``).
         """
-        documents: list[PreparedDocument | DocumentRejected] = []
-        for path in paths:
+        documents: list[PreparedDocument | DocumentRejected | None] = []
+        recognised: list[tuple[Importer, int, str, bytes, str]] = []
+        for at, path in enumerate(paths):
             try:
                 with self.stage_times("read"):
                     text, content = self.read(path)
                     sha256 = hashlib.sha256(content).hexdigest()
-                importer, records = self._parsed(text, path.name, sha256, format_name)
-                documents.append(PreparedDocument(path, importer.name, sha256, content, records))
+                with self.stage_times("detect"):
+                    importer = self.detect(text, path.name, format_name)
             except DocumentRejected as exc:
                 exc.path = path
                 documents.append(exc)
-        return self._validated(documents)
+                continue
+            recognised.append((importer, at, text, content, sha256))
+            documents.append(None)
+        for importer, at, text, content, sha256 in sorted(recognised,
+                                                          key=lambda d: (d[0].name, d[1])):
+            path = paths[at]
+            try:
+                records = self._records(importer, text, path.name, sha256)
+            except DocumentRejected as exc:
+                exc.path = path
+                documents[at] = exc
+                continue
+            documents[at] = PreparedDocument(path, importer.name, sha256, content, records)
+        return self._validated([d for d in documents if d is not None])
 
-    def _parsed(self, text: str, name: str, sha256: str, format_name: str | None
-                ) -> tuple[Importer, list[dict]]:
-        """The importer for a document and the records it reads, with their provenance."""
-        timed = self.stage_times
-        with timed("detect"):
-            importer = self.detect(text, name, format_name)
+    def _records(self, importer: Importer, text: str, name: str, sha256: str) -> list[dict]:
+        """The records ``importer`` reads in a document, with their provenance."""
         try:
-            with timed("parse"):
+            with self.stage_times("parse"):
                 records = importer.parse(text, Source(name=name, sha256=sha256))
         except DocumentRejected as exc:
             where = f" (field {exc.field})" if exc.field else ""
@@ -173,7 +187,7 @@ class ImportService:
         for record in records:
             record.setdefault("provenance", {}).update(
                 sha256=sha256, parser_version=importer.version, format=importer.name)
-        return importer, records
+        return records
 
     def _validated(self, documents: list[PreparedDocument | DocumentRejected]
                    ) -> list[PreparedDocument | DocumentRejected]:
