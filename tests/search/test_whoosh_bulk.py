@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from registry.search.whoosh_backend import WhooshIndex, _fields
+from registry.search.whoosh_backend import POSTINGS_PER_BLOCK, WhooshIndex, _fields
 
 WORDS = ("familia", "families", "niños", "violencia", "género", "pobreza", "crianza",
          "femmes", "logement", "écoles", "jóvenes", "día", "día")
@@ -92,3 +92,22 @@ def test_bulk_with_nothing_added_commits_nothing(tmp_path: Path) -> None:
         add([])
     assert index._ix.latest_generation() == generation
     index.close()
+
+
+def test_postings_longer_than_a_block_read_back_whole(tmp_path: Path) -> None:
+    """More practices than ``POSTINGS_PER_BLOCK`` share words: their postings span blocks,
+    and searching them finds what whoosh's own writer (128 postings a block) gives."""
+    records = [record(n) for n in range(POSTINGS_PER_BLOCK + 80)]
+    reference = WhooshIndex(tmp_path / "reference")
+    bulk = WhooshIndex(tmp_path / "bulk")
+    update_documents_as_whoosh_does(reference, records)
+    with bulk.bulk() as add:
+        for start in range(0, len(records), 64):
+            add(records[start:start + 64])
+    assert dump(bulk) == dump(reference)
+    assert bulk.query("programa", per_page=1).total == len(records)  # every title has it
+    for query in ("programa", "familia niños", "violencia"):
+        assert bulk.query(query, per_page=20, facets=bulk.facet_names) \
+            == reference.query(query, per_page=20, facets=reference.facet_names)
+    for index in (reference, bulk):
+        index.close()
