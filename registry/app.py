@@ -9,7 +9,10 @@ from registry.config import Config
 from registry.services import Registry
 
 
-def create_app(config: Config | None = None, *, extra_plugins: tuple = ()) -> Flask:
+def create_app(config: Config | None = None, *, extra_plugins: tuple = (),
+               registry: Registry | None = None) -> Flask:
+    """The site and the API over ``registry``, or over a registry built from ``config``
+    (the environment's when None) and the installed plugins plus ``extra_plugins``."""
     from registry.api import register_api  # the views import get_registry from here
     from registry.cache import init_cache
     from registry.web import web
@@ -18,13 +21,15 @@ def create_app(config: Config | None = None, *, extra_plugins: tuple = ()) -> Fl
     from registry.web.i18n import init_babel
     from registry.web.submissions import submissions
 
-    config = config or Config.from_env()
+    if registry is None:
+        registry = Registry.from_config(config or Config.from_env(), extra_plugins)
+    config = registry.config
     app = Flask(__name__, static_folder=None)  # the web blueprint serves /static
     app.url_map.converters["int"] = DatabaseInteger
     app.config["SECRET_KEY"] = config.secret_key
     app.config["MAX_CONTENT_LENGTH"] = config.max_document_bytes
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.extensions["registry"] = Registry.from_config(config, extra_plugins)
+    app.extensions["registry"] = registry
     init_babel(app)
     init_auth(app, ratelimit_storage=config.ratelimit_storage)
     for blueprint in register_api(app):  # bearer tokens only: no session, no CSRF

@@ -165,3 +165,22 @@ def test_documents_prepared_together_keep_their_own_outcome(config, seed_paths, 
         assert (chunked.records if hasattr(chunked, "records") else chunked.message) == (
             single.records if hasattr(single, "records") else single.message)
     registry.close()
+
+
+def test_the_console_script_exits_with_the_commands_code(tmp_path, cli_env, seed_paths):
+    """``registry`` (``registry.cli:run``) keeps ``main``'s exit codes and output."""
+    import subprocess
+    import sys
+
+    empty = _write(tmp_path, "empty.txt", b"")
+    script = "from registry.cli import run; run()"
+    rejected = subprocess.run([sys.executable, "-c", script, "import", str(empty)],
+                              capture_output=True, text=True, check=False)
+    assert rejected.returncode == 2
+    assert f"rejected: {empty}: the file is empty" in rejected.stderr
+    imported = subprocess.run([sys.executable, "-c", script, "import",
+                               str(seed_paths["oru_fogar"])],
+                              capture_output=True, text=True, check=False)
+    assert imported.returncode == 0
+    assert "1 document(s): 1 imported" in imported.stdout
+    assert _stored(cli_env)[0] == 1
