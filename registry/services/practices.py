@@ -127,7 +127,9 @@ class PracticeService:
                 outcomes.append(load_record(record))
             except ValidationError as exc:
                 fields = flatten_errors(exc.messages)
-                outcomes.append(RecordInvalid(_summary(fields), fields=fields))
+                invalid = RecordInvalid(_summary(fields), fields=fields)
+                invalid.__cause__ = exc  # as ``raise ... from exc`` would chain it
+                outcomes.append(invalid)
         for i, data in enumerate(outcomes):
             if isinstance(data, RecordInvalid):
                 continue
