@@ -91,3 +91,21 @@ def test_a_sparse_form_imports_and_show_lists_what_is_missing(runner, cli_env, t
     for field in ("start_date", "end_date", "kpis", "resources", "stakeholders"):
         assert field in missing
     assert "aims" not in missing and "title" not in missing
+
+
+def test_serve_builds_the_site_and_api_over_the_commands_registry(runner, cli_env, seed_paths,
+                                                                   monkeypatch):
+    """Other commands build the registry alone; ``serve`` builds the site and the API on it."""
+    from flask import Flask
+
+    served = []
+    monkeypatch.setattr(Flask, "run", lambda app, **options: served.append((app, options)))
+    assert runner.invoke(main, ["import", str(seed_paths["oru_fogar"])]).exit_code == 0
+    result = runner.invoke(main, ["serve", "--port", "5099"])
+    assert result.exit_code == 0, result.output
+    (app, options), = served
+    assert options == {"host": "127.0.0.1", "port": 5099, "threaded": True}
+    with app.test_client() as client:
+        items = client.get("/api/practices").get_json()["items"]
+        assert [item["provenance"]["format"] for item in items] == ["oru_fogar"]
+        assert client.get("/").status_code == 200
