@@ -334,8 +334,9 @@ def _frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-#: Documents are prepared this many at a time (one step over all of them, then the next).
-CHUNK = 32
+#: Documents are prepared this many at a time, one step over all of them, then the next
+#: (processor time per document, one process: 16 at a time 1.45 ms, 32 1.38, 64 1.28, 128 1.27).
+CHUNK = 64
 #: Fewer documents than this are prepared in-process: starting workers would cost more.
 PARALLEL_FROM = 64
 #: A bulk import stores this many documents per transaction and hands their records to the
